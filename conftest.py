@@ -21,3 +21,32 @@ def pytest_configure(config):
     # first kernel would otherwise print "Matplotlib is building the font
     # cache" into a cell's output and fail the comparison.
     import matplotlib.font_manager  # noqa: F401
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Keep nbval away from the generated *student* versions of the exercise notebooks.
+
+    tools/make_student_notebooks.py writes notebooks/NN-*.ipynb from
+    notebooks/solutions/NN-*.ipynb with every answer replaced by `...`, so by
+    design a student notebook stops with a "not answered yet" AssertionError at
+    its first check cell, and it stores no outputs to compare. nbval executes
+    the solution notebooks instead; tests/test_exercises.py checks the student
+    versions (up to date, valid, and failing exactly at the first check).
+
+    Only a notebook carrying the generator's marker
+    `metadata.nncourse.student_version_of`, naming a solution notebook that
+    exists, is skipped; every other notebook is collected as usual.
+    """
+    if collection_path.suffix != ".ipynb" or not collection_path.is_file():
+        return None
+    import json
+
+    try:
+        metadata = json.loads(collection_path.read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, ValueError, AttributeError):
+        return None  # unreadable: let nbval collect it and report the problem
+    marker = metadata.get("nncourse") if isinstance(metadata, dict) else None
+    source = marker.get("student_version_of") if isinstance(marker, dict) else None
+    if isinstance(source, str) and source and (collection_path.parent / source).is_file():
+        return True
+    return None
