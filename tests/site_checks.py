@@ -1,10 +1,14 @@
-"""Static checks of the Quarto site, for a repository where Quarto cannot run.
+"""Static checks of the Quarto sources: fast, and they run where Quarto does not.
 
 Every check is a function of already-parsed data (a config dict, a notebook,
 a text) that returns a list of problems, each a sentence naming the file and
 what is wrong; an empty list means the check passed. tests/test_site.py runs
 them on the repository and on small broken inputs, to show each one fails
 when it should.
+
+What only a real render can prove (links and embeds resolve, nothing loads
+from another host, slides fit, accessibility) is checked on the rendered site
+in a browser: tests/test_rendered_site.py.
 
 Option names are checked against ../shared/quarto/options.json: every option
 name Quarto's schema knows, per format (see that folder's README). Quarto's
@@ -17,7 +21,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 import yaml
@@ -385,101 +389,7 @@ def check_config_paths(meta: Mapping, base: Path, where: str) -> list[str]:
             if not (base / path).is_file()]
 
 
-# --- markdown: links, images, embeds, external loads --------------------------
-
-_FENCE = re.compile(r"^(`{3,}|~{3,}).*?^\1[ \t]*$", re.DOTALL | re.MULTILINE)
-_INLINE_CODE = re.compile(r"`[^`\n]*`")
-_MD_LINK = re.compile(r"(?P<bang>!?)\[(?P<text>[^\]]*)\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
-_HTML_SRC = re.compile(r"<(?:img|source|video|audio|iframe|embed|script)\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.I)
-_EMBED = re.compile(r"\{\{<\s*embed\s+(?P<target>[^\s>]+)(?P<args>[^>]*)>\}\}")
-
-
-def strip_code(markdown: str) -> str:
-    """Markdown without fenced code blocks and inline code (links there are not links)."""
-    return _INLINE_CODE.sub("", _FENCE.sub("", markdown))
-
-
-def markdown_links(markdown: str) -> list[tuple[str, str]]:
-    """(kind, target) for every link and image in `markdown`; kind is 'link' or 'image'."""
-    text = strip_code(markdown)
-    found = [("image" if m["bang"] else "link", m["target"]) for m in _MD_LINK.finditer(text)]
-    found += [("image", src) for src in _HTML_SRC.findall(text)]
-    return found
-
-
-def check_local_links(markdown: str, source: str, root: Path, outputs: set[str], where: str) -> list[str]:
-    """Relative links and images point at a file of the repository or at a page the site renders.
-
-    `source` is the repository-relative path of the document holding `markdown`;
-    `outputs` the repository-relative paths of files rendering produces (pages, slides).
-    """
-    problems = []
-    base = PurePosixPath(source).parent
-    for kind, target in markdown_links(markdown):
-        if _is_external(target) or target.startswith("#"):
-            continue
-        path = target.split("#", 1)[0].split("?", 1)[0]
-        if not path:
-            continue
-        rel = PurePosixPath(path.lstrip("/")) if path.startswith("/") else base / path
-        rel_str = _normalise(rel)
-        if rel_str is None:
-            problems.append(f"{where}: {kind} {target} points outside the repository")
-        elif not (root / rel_str).exists() and (kind == "image" or rel_str not in outputs):
-            problems.append(f"{where}: {kind} {target} points at {rel_str}, which does not exist")
-    return problems
-
-
-def _normalise(path: PurePosixPath) -> str | None:
-    parts: list[str] = []
-    for part in path.parts:
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if not parts:
-                return None
-            parts.pop()
-        else:
-            parts.append(part)
-    return "/".join(parts)
-
-
-def find_cell(nb: Mapping, ident: str):
-    """The cell `{{< embed >}}` would pick: by cell id, else `#| label`, else tag."""
-    cells = nb.get("cells", [])
-    for match in (
-        lambda c: c.get("id") == ident,
-        lambda c: c.get("cell_type") == "code" and cell_options(c).get("label") == ident,
-        lambda c: ident in (c.get("metadata", {}).get("tags") or []),
-    ):
-        for cell in cells:
-            if match(cell):
-                return cell
-    return None
-
-
-def check_embeds(markdown: str, source: str, root: Path, read_notebook: Callable[[Path], Mapping],
-                 where: str) -> list[str]:
-    """Each `{{< embed file.ipynb#id >}}` names an existing notebook, a cell in it, and
-    that cell has stored output (Quarto never executes it, and fails without one)."""
-    problems = []
-    base = PurePosixPath(source).parent
-    for match in _EMBED.finditer(_FENCE.sub("", markdown)):
-        target = match["target"]
-        file, _, ident = target.partition("#")
-        rel = _normalise(base / file)
-        if rel is None or not (root / rel).is_file():
-            problems.append(f"{where}: embed {target}: {file} does not exist")
-            continue
-        if not ident:
-            continue
-        cell = find_cell(read_notebook(root / rel), ident)
-        if cell is None:
-            problems.append(f"{where}: embed {target}: no cell with id, label or tag {ident!r} in {rel}")
-        elif not cell.get("outputs"):
-            problems.append(f"{where}: embed {target}: the cell has no stored output")
-    return problems
-
+# --- external loads (in JupyterLab as on the site) ----------------------------
 
 _EXTERNAL_LOADS = [
     re.compile(

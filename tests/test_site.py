@@ -1,4 +1,7 @@
-"""The Quarto site and slides, checked without running Quarto.
+"""The Quarto sources of the site and slides, checked without running Quarto.
+
+The rendered site itself (links, embeds, offline, slide fit, accessibility) is
+checked in a browser by tests/test_rendered_site.py.
 
 Two kinds of tests:
 
@@ -77,20 +80,6 @@ def options() -> dict:
 @pytest.fixture(scope="module")
 def repo(config):
     return sync.repository_from_config(config)
-
-
-@pytest.fixture(scope="module")
-def site_outputs(config) -> set[str]:
-    """Repository-relative paths of the pages and slide decks rendering writes."""
-    outputs = set()
-    for doc in sc.rendered_inputs(config, ROOT):
-        outputs.add(str(Path(doc).with_suffix(".html").as_posix()))
-        if doc.endswith(".ipynb"):
-            meta = sc.front_matter(read_nb(ROOT / doc), doc)
-            revealjs = (meta.get("format") or {}).get("revealjs") if isinstance(meta.get("format"), dict) else None
-            if isinstance(revealjs, dict) and revealjs.get("output-file"):
-                outputs.add((Path(doc).parent / revealjs["output-file"]).as_posix())
-    return outputs
 
 
 # =============================================================================
@@ -183,14 +172,6 @@ def test_folder_formats_suit_every_document_in_it(path):
     assert_no_problems(sc.check_directory_formats(dir_meta, documents, rel(path)))
 
 
-def test_lecture_pages_link_to_their_slides():
-    """The lecture folder's format-links list the slides (and `html`, so they are listed once)."""
-    meta = sc.parse_yaml((ROOT / "lectures" / "_metadata.yml").read_text(encoding="utf-8"), "lectures/_metadata.yml")
-    links = meta["format"]["html"]["format-links"]
-    assert "html" in links
-    assert any(isinstance(link, dict) and link.get("format") == "revealjs" for link in links)
-
-
 # --- paths rendering follows ---------------------------------------------------------
 
 
@@ -221,26 +202,9 @@ def test_navbar_lists_what_the_sidebar_lists(config):
     assert navbar == sc.sidebar_targets(config), "the navbar menus follow the sidebar's teaching order"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
-def test_notebook_links_and_images_exist(path, site_outputs):
-    nb = read_nb(path)
-    problems = []
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type == "markdown":
-            problems += sc.check_local_links(cell.source, rel(path), ROOT, site_outputs, f"{rel(path)} cell {index}")
-            problems += sc.check_embeds(cell.source, rel(path), ROOT, read_nb, f"{rel(path)} cell {index}")
-    assert_no_problems(problems)
-
-
-def test_index_links_images_and_embeds_exist(site_outputs):
-    text = (ROOT / "index.qmd").read_text(encoding="utf-8")
-    problems = sc.check_local_links(text, "index.qmd", ROOT, site_outputs, "index.qmd")
-    problems += sc.check_embeds(text, "index.qmd", ROOT, read_nb, "index.qmd")
-    assert_no_problems(problems)
-
-
 def test_index_embeds_a_figure():
-    """index.qmd shows the data through `{{< embed >}}`, which the check above verifies."""
+    """index.qmd shows the data through `{{< embed >}}` (a missing target fails the render:
+    tests/test_rendered_site.py)."""
     assert "{{< embed notebooks/00-datasets.ipynb#fig-" in (ROOT / "index.qmd").read_text(encoding="utf-8")
 
 
@@ -463,7 +427,6 @@ def modified(data: dict, dotted: str, value) -> dict:
 def test_checks_pass_on_a_clean_site(site):
     nb = read_nb(site / "lectures" / "01-a.ipynb")
     meta = sc.front_matter(nb, "l")
-    outputs = {"lectures/01-a-slides.html", "lectures/01-a.html"}
     problems = (
         sc.check_project_options(GOOD_CONFIG, MINI_OPTIONS)
         + sc.check_document_options(meta, MINI_OPTIONS, "l")
@@ -479,9 +442,6 @@ def test_checks_pass_on_a_clean_site(site):
         + sc.check_labels_unique(nb, "l")
         + sc.check_figure_cells(nb, "l")
         + sc.check_no_external_loads(nb, "l")
-        + sc.check_local_links("[slides](lectures/01-a-slides.html) [a](lectures/01-a.ipynb)", "index.qmd", site,
-                               outputs, "i")
-        + sc.check_embeds("{{< embed lectures/01-a.ipynb#fig-a >}}", "index.qmd", site, read_nb, "i")
         + sc.check_no_executable_code("```bash\nquarto render\n```\n", "i")
     )
     assert problems == []
@@ -587,44 +547,6 @@ def test_notebook_missing_from_navigation_is_reported(site):
     assert any("notebooks/extra.ipynb" in p for p in problems)
     problems = sc.check_rendered(["notebooks/extra.ipynb"], GOOD_CONFIG, site)
     assert any("notebooks/extra.ipynb" in p for p in problems)
-
-
-LINK_BREAKS = {
-    "missing page": ("See [lecture 2](02-b.ipynb).", "02-b.ipynb"),
-    "missing image": ("![A diagram](../assets/missing.svg)", "missing.svg"),
-    "missing html image": ('<img src="../assets/gone.png" alt="x">', "gone.png"),
-    "slides never rendered": ("[slides](02-b-slides.html)", "02-b-slides.html"),
-    "outside the repository": ("[x](../../secret.txt)", "outside"),
-}
-
-
-@pytest.mark.parametrize("case", LINK_BREAKS, ids=list(LINK_BREAKS))
-def test_broken_links_are_reported(case, site):
-    markdown, needle = LINK_BREAKS[case]
-    problems = sc.check_local_links(markdown, "lectures/01-a.ipynb", site, {"lectures/01-a-slides.html"}, "l")
-    assert any(needle in p for p in problems), problems
-
-
-def test_links_in_code_are_not_links(site):
-    markdown = "```markdown\n[x](missing.ipynb)\n```\nand `![y](gone.png)` inline."
-    assert sc.check_local_links(markdown, "index.qmd", site, set(), "i") == []
-
-
-EMBED_BREAKS = {
-    "missing notebook": ("{{< embed lectures/09-z.ipynb#fig-a >}}", "does not exist"),
-    "missing label": ("{{< embed lectures/01-a.ipynb#fig-nope >}}", "fig-nope"),
-    "cell without output": ("{{< embed lectures/01-a.ipynb#fig-empty >}}", "no stored output"),
-}
-
-
-@pytest.mark.parametrize("case", EMBED_BREAKS, ids=list(EMBED_BREAKS))
-def test_broken_embeds_are_reported(case, site):
-    nb = read_nb(site / "lectures" / "01-a.ipynb")
-    nb.cells.append(code_cell("#| label: fig-empty\nplt.show()"))
-    nbformat.write(nb, site / "lectures" / "01-a.ipynb")
-    markdown, needle = EMBED_BREAKS[case]
-    problems = sc.check_embeds(markdown, "index.qmd", site, read_nb, "i")
-    assert any(needle in p for p in problems), problems
 
 
 # --- cells ------------------------------------------------------------------------------
