@@ -40,6 +40,16 @@ AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SLIDE = {"width": 1050, "height": 700}  # lectures/_metadata.yml: the deck's own size
 PAGE = {"width": 1400, "height": 900}  # a laptop browser window
 MIN_FIGURE_HEIGHT = 300  # px, as displayed on a 1050x700 slide
+
+
+def _axis_label_px() -> float:
+    """Height in px of an axis label in a PNG drawn with the course style, at 100 %."""
+    from nncourse.plotting import _STYLE
+
+    return _STYLE["axes.labelsize"] * _STYLE["figure.dpi"] / 72
+
+
+AXIS_LABEL_PX = _axis_label_px()
 FIT_TOLERANCE = 2  # px: sub-pixel rounding of the browser's layout
 
 # A render log line that fails the build: Quarto prints "WARN:" / "ERROR:" (in colour).
@@ -216,12 +226,16 @@ async (minFigure) => {
   Reveal.configure({ transition: 'none', backgroundTransition: 'none', fragments: false });
   const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   const height = Reveal.getConfig().height;
+  const code = document.querySelector('.reveal div.sourceCode pre code');
+  const codeFont = code ? parseFloat(getComputedStyle(code).fontSize) : 0;
   const out = [];
   const slides = Reveal.getSlides();
   for (let i = 0; i < slides.length; i++) {
     const slide = slides[i];
     const at = Reveal.getIndices(slide);
     Reveal.slide(at.h, at.v);
+    await Promise.all([...slide.querySelectorAll('img')].map(img => img.complete ? 0
+      : new Promise(r => { img.addEventListener('load', r); img.addEventListener('error', r); })));
     Reveal.layout();
     await frame();
     const scale = Reveal.getScale();
@@ -252,7 +266,8 @@ async (minFigure) => {
     const figures = [...slide.querySelectorAll('img, svg.figure, .quarto-figure svg')]
       .filter(el => !el.closest('aside.notes'))
       .map(el => ({ src: (el.getAttribute('src') || el.tagName).split('/').pop(),
-                    height: Math.round(el.getBoundingClientRect().height / scale) }));
+                    height: Math.round(el.getBoundingClientRect().height / scale),
+                    natural_height: el.naturalHeight || 0 }));
     const heading = slide.querySelector('h1, h2, h3');
     out.push({
       number: i + 1,
@@ -263,6 +278,7 @@ async (minFigure) => {
       content_width: Math.round((right - box.left) / scale),
       slide_width: Reveal.getConfig().width,
       scrollable: slide.classList.contains('scrollable'),
+      code_font_px: codeFont,
       figures,
     });
   }
@@ -365,9 +381,9 @@ def check_accessibility(report: PageReport) -> list[str]:
 
 def check_slide_fit(report: PageReport, allowance: Iterable[tuple[str, int]] = ()) -> list[str]:
     """Each slide's content fits the slide: its width, and its height unless the slide is
-    `.scrollable`; and each figure
-    is displayed at least MIN_FIGURE_HEIGHT px tall. `allowance` lists (deck, slide number)
-    pairs that are known to fail."""
+    `.scrollable`. Each figure is displayed at least MIN_FIGURE_HEIGHT px tall, and large
+    enough that its axis labels (drawn at the course style's size) are no smaller than the
+    slide's code font. `allowance` lists (deck, slide number) pairs known to fail."""
     allowed = set(allowance)
     problems = []
     for s in report.slides:
@@ -379,6 +395,13 @@ def check_slide_fit(report: PageReport, allowance: Iterable[tuple[str, int]] = (
         for fig in s["figures"]:
             if fig["height"] < MIN_FIGURE_HEIGHT:
                 reasons.append(f"figure {fig['src']} shown {fig['height']} px tall (< {MIN_FIGURE_HEIGHT})")
+            elif fig.get("natural_height") and s.get("code_font_px"):
+                label = AXIS_LABEL_PX * fig["height"] / fig["natural_height"]
+                if label < s["code_font_px"] - 0.5:
+                    reasons.append(
+                        f"figure {fig['src']} shown at {fig['height'] / fig['natural_height']:.0%}: its axis labels "
+                        f"are about {label:.0f} px, smaller than the code font ({s['code_font_px']:.1f} px)"
+                    )
         if reasons and (report.page, s["number"]) not in allowed:
             problems.append(f"{report.page} slide {s['number']} \"{s['title']}\": " + "; ".join(reasons))
     return problems

@@ -49,12 +49,16 @@ KNOWN_UNFIT_SLIDES: dict[tuple[str, str], str] = {
     ("lectures/01-from-regression-to-neurons-slides.html", "a-straight-line-cannot-bend"): "figure shown 225 px tall (< 300)",
     ("lectures/01-from-regression-to-neurons-slides.html", "the-sigmoid"): "figure shown 271 px tall (< 300)",
     ("lectures/01-from-regression-to-neurons-slides.html", "the-fitted-sigmoid"): "figure shown 242 px tall (< 300)",
+    ("lectures/01-from-regression-to-neurons-slides.html", "the-key-insight-one-neuron"): "figure shown at 79%: its axis labels are about 15 px, smaller than the code font (17.6 px)",
     ("lectures/01-from-regression-to-neurons-slides.html", "extension-1-neurons-in-parallel"): "figure shown 223 px tall (< 300)",
     ("lectures/01-from-regression-to-neurons-slides.html", "the-sum-of-three-steps"): "figure shown 219 px tall (< 300)",
     ("lectures/01-from-regression-to-neurons-slides.html", "one-hidden-layer-growing-width"): "figure shown 242 px tall (< 300)",
     ("lectures/01-from-regression-to-neurons-slides.html", "extension-2-layers-in-sequence"): "figure shown 248 px tall (< 300)",
     ("lectures/01-from-regression-to-neurons-slides.html", "same-width-different-building-blocks"): "figure shown 265 px tall (< 300)",
     ("lectures/02-the-multilayer-perceptron-slides.html", "activation-functions-and-their-derivatives"): "figure shown 186 px tall (< 300)",
+    ("lectures/02-the-multilayer-perceptron-slides.html", "a-straight-line-from-1185-parameters"): "figure shown at 83%: its axis labels are about 16 px, smaller than the code font (17.6 px)",
+    ("lectures/02-the-multilayer-perceptron-slides.html", "the-multilayer-perceptron"): "figure shown at 81%: its axis labels are about 16 px, smaller than the code font (17.6 px)",
+    ("lectures/02-the-multilayer-perceptron-slides.html", "the-shapes-of-a-2841-network"): "figure shown at 60%: its axis labels are about 12 px, smaller than the code font (17.6 px)",
     ("lectures/02-the-multilayer-perceptron-slides.html", "decision-boundaries"): "figure shown 282 px tall (< 300)",
     ("lectures/03-loss-functions-and-surfaces-slides.html", "squared-error-against-the-prediction"): "figure shown 104 px tall (< 300)",
     ("lectures/03-loss-functions-and-surfaces-slides.html", "cross-entropy-against-the-predicted-probability"): "figure shown 72 px tall (< 300)",
@@ -75,6 +79,7 @@ KNOWN_UNFIT_SLIDES: dict[tuple[str, str], str] = {
     ("lectures/05-mlp-classifier-on-mnist-slides.html", "scikit-learn-or-pytorch-tensorflow"): "content 997 px tall on a 700 px slide",
     ("lectures/05-mlp-classifier-on-mnist-slides.html", "what-the-digits-look-like"): "figure shown 212 px tall (< 300)",
     ("lectures/05-mlp-classifier-on-mnist-slides.html", "the-confusion-matrix"): "figure shown 265 px tall (< 300)",
+    ("lectures/05-mlp-classifier-on-mnist-slides.html", "predictions-on-test-images"): "figure shown at 58%: its axis labels are about 11 px, smaller than the code font (17.6 px)",
     ("lectures/05-mlp-classifier-on-mnist-slides.html", "is-the-confidence-worth-anything"): "figure shown 190 px tall (< 300)",
     ("lectures/06-mlp-regressor-on-california-housing-slides.html", "the-eight-features"): "content 759 px tall on a 700 px slide",
     ("lectures/06-mlp-regressor-on-california-housing-slides.html", "predicted-vs-actual"): "figure shown 196 px tall (< 300)",
@@ -305,6 +310,9 @@ def broken(site, chromium, tmp_path_factory):
           + "a very long line that does not wrap " * 6 + "</p>")
     _edit(copy / DECK, 'class="r-stretch quarto-figure-center" id="fig-linear-fit"',
           'class="quarto-figure-center" style="height: 120px" id="fig-linear-fit"')
+    # and one tall enough but scaled down so far that its text is smaller than the code
+    _edit(copy / DECK, 'class="r-stretch quarto-figure-center" id="fig-width-sweep"',
+          'class="quarto-figure-center" style="height: 301px" id="fig-width-sweep"')
     # accessibility: an image without alt text, a link without a name
     page = "notebooks/00-datasets.html"
     _edit(copy / page, "</main>", '<img src="../assets/logo.svg"><a href="#top"><i class="bi bi-x"></i></a></main>')
@@ -350,6 +358,8 @@ def test_slide_fit_check_bites(broken):
     assert re.search(r'slide 2 "Why neural networks\?": content \d+ px tall on a 700 px slide', problems)
     assert re.search(r'slide 3 "Where they are used": content \d+ px wide on a 1050 px slide', problems)
     assert re.search(r"figure fig-linear-fit-output-1.png shown 120 px tall", problems)
+    assert re.search(r"figure fig-width-sweep-output-1.png shown at \d+%: its axis labels are about \d+ px, "
+                     r"smaller than the code font", problems)
     # and the allowance lets exactly the listed slide through
     allowed = rs.check_slide_fit(report, [(DECK, 2)])
     assert not any("slide 2 " in line for line in allowed) and any("slide 3 " in line for line in allowed)

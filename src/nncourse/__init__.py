@@ -12,6 +12,7 @@ from nncourse.data import (
     DatasetUnavailableError,
     load_mnist,
 )
+from nncourse.output import plain_warnings
 from nncourse.plotting import OKABE_ITO, plot_decision_boundary, plot_digit_grid, use_course_style
 from nncourse.timing import format_duration, stopwatch
 
@@ -25,6 +26,7 @@ __all__ = [
     "format_duration",
     "load_mnist",
     "plot_decision_boundary",
+    "plain_warnings",
     "plot_digit_grid",
     "stopwatch",
     "use_course_style",
