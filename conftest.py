@@ -23,6 +23,45 @@ def pytest_configure(config):
     import matplotlib.font_manager  # noqa: F401
 
 
+def _runs_notebooks(config) -> bool:
+    """Whether this run will execute notebooks (nbval on, and a notebook among the paths)."""
+    from pathlib import Path
+
+    if not config.getoption("nbval", default=False):
+        return False
+    for arg in config.args:
+        path = Path(str(arg).split("::")[0])
+        if path.suffix == ".ipynb":
+            return True
+        if path.is_dir() and any(
+            ".ipynb_checkpoints" not in p.parts for p in path.rglob("*.ipynb")
+        ):
+            return True
+    return False
+
+
+def pytest_sessionstart(session):
+    """Before any notebook runs, make sure both datasets are there (downloading them if
+    they can be), or stop the whole run with one message that says what is missing,
+    where it was looked for and how to get it: without the data every notebook would
+    fail, each with a long traceback that hides the cause."""
+    config = session.config
+    if hasattr(config, "workerinput") or not _runs_notebooks(config):
+        return  # a pytest-xdist worker (the controller checked), or no notebook to run
+    import pytest
+
+    from nncourse.data import DatasetError, check_datasets
+
+    import warnings
+
+    try:
+        with warnings.catch_warnings():  # scikit-learn's "Retrying..." lines add nothing here
+            warnings.simplefilter("ignore")
+            check_datasets()
+    except DatasetError as error:
+        pytest.exit(f"\n{error}\n", returncode=pytest.ExitCode.USAGE_ERROR)
+
+
 def pytest_ignore_collect(collection_path, config):
     """Keep nbval away from the generated *student* versions of the exercise notebooks.
 

@@ -18,6 +18,8 @@ from nncourse import data
 from nncourse.data import (
     CorruptDatasetError,
     DatasetUnavailableError,
+    check_datasets,
+    load_california_housing,
     load_mnist,
     mnist_cache_paths,
     read_idx,
@@ -242,3 +244,62 @@ def test_real_mnist_test_split():
     assert y.shape == (10_000,) and y.dtype == np.int64
     assert X.min() == 0 and X.max() == 255
     assert np.bincount(y).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+
+
+# ------------------------------------------------------------- California housing
+def test_real_california_housing():
+    """The real data (offline copy in CI, downloaded elsewhere), checksummed."""
+    housing = load_california_housing()
+    assert housing.data.shape == (20_640, 8) and housing.target.shape == (20_640,)
+
+
+def test_california_housing_offline_says_how_to_get_it(tmp_path, monkeypatch):
+    import sklearn.datasets._california_housing as cal
+
+    def offline(*args, **kwargs):
+        raise URLError(socket.gaierror(-3, "Temporary failure in name resolution"))
+
+    monkeypatch.setattr(cal, "_fetch_remote", offline)
+    with pytest.raises(DatasetUnavailableError) as err:
+        load_california_housing(tmp_path)
+    message = str(err.value)
+    assert f"California housing is not in {tmp_path} (no cal_housing_py3.pkz)" in message
+    assert "Temporary failure in name resolution" in message
+    assert "SCIKIT_LEARN_DATA" in message and "connect to the internet" in message
+
+
+def test_california_housing_without_download(tmp_path):
+    with pytest.raises(DatasetUnavailableError, match="downloading is disabled"):
+        load_california_housing(tmp_path, download_if_missing=False)
+
+
+def test_damaged_california_cache_is_named(tmp_path):
+    (tmp_path / "cal_housing_py3.pkz").write_bytes(b"not a joblib file at all")
+    with pytest.raises(CorruptDatasetError, match="cal_housing_py3.pkz"):
+        load_california_housing(tmp_path, download_if_missing=False)
+
+
+def test_california_cache_with_other_data_fails_its_checksum(tmp_path):
+    import joblib
+
+    joblib.dump(np.ones((20_640, 9)), tmp_path / "cal_housing_py3.pkz", compress=6)
+    with pytest.raises(CorruptDatasetError, match="holds other data than California housing"):
+        load_california_housing(tmp_path, download_if_missing=False)
+
+
+def test_check_datasets_names_every_missing_dataset_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(data, "_fetch_openml_mnist", lambda *a: (_ for _ in ()).throw(URLError("offline")))
+    import sklearn.datasets._california_housing as cal
+
+    monkeypatch.setattr(cal, "_fetch_remote", lambda *a, **k: (_ for _ in ()).throw(URLError("offline")))
+    with pytest.raises(DatasetUnavailableError) as err:
+        check_datasets(tmp_path)
+    message = str(err.value)
+    assert message.startswith(f"The course's datasets are not available in {tmp_path}")
+    assert "  - MNIST: MNIST is not in" in message and "  - California housing: California housing is not" in message
+    assert message.count("To get them:") == 1
+    assert f"copy cal_housing_py3.pkz into {tmp_path}" in message
+
+
+def test_check_datasets_passes_with_the_real_data():
+    check_datasets()

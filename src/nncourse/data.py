@@ -1,8 +1,11 @@
 """Loading the course's datasets, online or offline, with integrity checks.
 
-California housing needs no helper: the notebooks call
-:func:`sklearn.datasets.fetch_california_housing` exactly as a user would, and
-it honours scikit-learn's ``SCIKIT_LEARN_DATA`` variable.
+California housing comes from scikit-learn's own
+:func:`sklearn.datasets.fetch_california_housing` (a download, cached in the
+scikit-learn data home, which honours ``SCIKIT_LEARN_DATA``).
+:func:`load_california_housing` calls it with a bounded download and turns a
+network failure or a damaged cache into a message that says what is missing,
+where it was looked for and how to get it, and checks the arrays' SHA-256.
 
 MNIST is loaded by :func:`load_mnist`, which returns the official MNIST *test*
 split (10,000 images). It looks in the scikit-learn data home first::
@@ -35,6 +38,8 @@ __all__ = [
     "DatasetError",
     "DatasetUnavailableError",
     "CorruptDatasetError",
+    "check_datasets",
+    "load_california_housing",
     "load_mnist",
     "mnist_cache_paths",
     "read_idx",
@@ -50,6 +55,10 @@ MNIST_FILES = {
     "images": "t10k-images-idx3-ubyte.gz",
     "labels": "t10k-labels-idx1-ubyte.gz",
 }
+#: SHA-256 of California housing's ``data`` then ``target`` (float64, little-endian,
+#: C order), as fetch_california_housing returns them.
+CALIFORNIA_SHA256 = "f8ce03213e1c375e51c57d02cb41558c30b643325347f1cc0b26ce713ce3a0b7"
+CALIFORNIA_FILE = "cal_housing_py3.pkz"
 #: Rows of OpenML's ``mnist_784`` that make up the official test split.
 OPENML_TEST_ROWS = slice(60_000, 70_000)
 N_TEST, IMAGE_SHAPE = 10_000, (28, 28)
@@ -175,11 +184,9 @@ def _download_test_split(data_home, paths: dict[str, Path], timeout: float) -> N
         X_all, y_all = _fetch_openml_mnist(data_home, timeout)
     except (OSError, TimeoutError) as exc:  # URLError and socket errors are OSErrors
         raise DatasetUnavailableError(
-            f"MNIST is not cached in {paths['images'].parent} and downloading it from "
-            f"OpenML failed ({exc!r}). Either connect to the internet and call "
-            f"load_mnist() again, or copy the official files {MNIST_FILES['images']} and "
-            f"{MNIST_FILES['labels']} into {paths['images'].parent} (or set "
-            "SCIKIT_LEARN_DATA to a scikit-learn data home that holds a mnist/ folder)."
+            f"MNIST is not in {paths['images'].parent} (no {MNIST_FILES['images']}, "
+            f"{MNIST_FILES['labels']}) and downloading it from OpenML failed ({exc!r}). "
+            + _how_to_get(paths["images"].parent.parent)
         ) from exc
     X_all, y_all = np.asarray(X_all), np.asarray(y_all)
     if X_all.shape != (70_000, 784) or y_all.shape != (70_000,):
@@ -250,3 +257,89 @@ def load_mnist(
     X = images.reshape(len(images), -1).astype(np.float64)
     y = labels.astype(np.int64)
     return X, y
+
+
+def _how_to_get(home: Path) -> str:
+    return (
+        "To get them: connect to the internet and run again (they download once, about "
+        "60 MB); or set SCIKIT_LEARN_DATA to a scikit-learn data home that holds them; "
+        f"or copy {CALIFORNIA_FILE} into {home} and {MNIST_FILES['images']} and "
+        f"{MNIST_FILES['labels']} into {home / 'mnist'} (the course repository's README, "
+        "'The datasets, online or offline', says where they come from)."
+    )
+
+
+def load_california_housing(
+    data_home: str | os.PathLike | None = None,
+    *,
+    download_if_missing: bool = True,
+    timeout: float = 30.0,
+    **kwargs,
+):
+    """scikit-learn's California housing, with a clear error when it cannot be had.
+
+    Calls :func:`sklearn.datasets.fetch_california_housing` (same arguments and
+    return value: a Bunch with ``data`` (20640, 8), ``target``, ``feature_names``,
+    ``frame``...), with every network operation bounded by ``timeout`` seconds.
+
+    Raises
+    ------
+    DatasetUnavailableError
+        Not cached in the data home and the download is disabled or failed.
+    CorruptDatasetError
+        The cached ``cal_housing_py3.pkz`` cannot be read or holds other data.
+    """
+    from sklearn.datasets import fetch_california_housing, get_data_home
+
+    home = Path(get_data_home(data_home))
+    path = home / CALIFORNIA_FILE
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(timeout)
+    try:
+        bunch = fetch_california_housing(data_home=data_home, download_if_missing=download_if_missing, **kwargs)
+    except OSError as exc:  # no file and no download (URLError, timeouts and sklearn's own OSError)
+        if path.exists():
+            raise CorruptDatasetError(f"{path} cannot be read ({exc!r}); delete it to download it again.") from exc
+        reason = "downloading is disabled" if not download_if_missing else f"downloading it failed ({exc!r})"
+        raise DatasetUnavailableError(
+            f"California housing is not in {home} (no {CALIFORNIA_FILE}) and {reason}. " + _how_to_get(home)
+        ) from exc
+    except (EOFError, ValueError, KeyError, zlib.error, IndexError) as exc:  # a damaged joblib file
+        raise CorruptDatasetError(f"{path} is damaged ({exc!r}); delete it to download it again.") from exc
+    finally:
+        socket.setdefaulttimeout(previous)
+    data = bunch.frame.iloc[:, :8].to_numpy() if kwargs.get("as_frame") else bunch.data
+    target = bunch.frame.iloc[:, 8].to_numpy() if kwargs.get("as_frame") else bunch.target
+    if not kwargs.get("return_X_y"):
+        digest = hashlib.sha256(
+            np.ascontiguousarray(data, dtype="<f8").tobytes() + np.ascontiguousarray(target, dtype="<f8").tobytes()
+        ).hexdigest()
+        if digest != CALIFORNIA_SHA256:
+            raise CorruptDatasetError(
+                f"{path} holds other data than California housing (SHA-256 {digest}, expected "
+                f"{CALIFORNIA_SHA256}); delete it to download it again."
+            )
+    return bunch
+
+
+def check_datasets(data_home: str | os.PathLike | None = None, *, timeout: float = 30.0) -> None:
+    """Make sure both datasets are available (downloading them if needed), or raise one
+    :class:`DatasetError` that names every missing or damaged file and says how to fix it.
+
+    The test suite calls it once before executing any notebook.
+    """
+    from sklearn.datasets import get_data_home
+
+    home = Path(get_data_home(data_home))
+    problems = []
+    for name, load in (("MNIST", load_mnist), ("California housing", load_california_housing)):
+        try:
+            load(data_home, timeout=timeout)
+        except DatasetError as exc:
+            problems.append((name, exc))
+    if problems:
+        where = "SCIKIT_LEARN_DATA" if os.environ.get("SCIKIT_LEARN_DATA") else "scikit-learn's default data home"
+        lines = [f"The course's datasets are not available in {home} ({where}), so the notebooks cannot run:"]
+        lines += [f"  - {name}: {str(exc).split(' To get them:')[0]}" for name, exc in problems]
+        kind = CorruptDatasetError if all(isinstance(e, CorruptDatasetError) for _, e in problems) else DatasetUnavailableError
+        raise kind("\n".join(lines + [_how_to_get(home)]))
