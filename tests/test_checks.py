@@ -328,3 +328,12 @@ def test_check_equal_on_nested_dicts_names_the_wrong_entries(capsys):
         check_equal("predicted", [1], expected)
     with pytest.raises(NotAnsweredError):
         check_equal("predicted", {"digits": {"n_outputs_": ..., "out_activation_": ...}, "housing": {}}, expected)
+
+
+def test_not_answered_renders_as_its_message_only():
+    """IPython shows `_render_traceback_()` instead of a traceback for this error."""
+    from nncourse.checks import NotAnsweredError
+
+    error = NotAnsweredError("`W1` still holds the placeholder `...`.")
+    assert error._render_traceback_() == ["Not answered yet: `W1` still holds the placeholder `...`."]
+    assert not hasattr(AssertionError("x"), "_render_traceback_")  # real errors keep their traceback

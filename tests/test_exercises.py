@@ -239,6 +239,8 @@ def test_student_notebook_fails_only_at_its_checks(solution):
     first_check = next(c for c in executed.cells if gen.TAG_CHECK in tags(c))
     error = next(o for o in first_check.outputs if o.output_type == "error")
     assert "placeholder" in error.evalue or "None" in error.evalue    # the friendly message
+    # ... and only the message: no traceback through nncourse/checks.py
+    assert error.traceback == [f"Not answered yet: {error.evalue}"]
 
 
 def _run(sources_and_tags, errors):

@@ -52,7 +52,15 @@ _TICK = "✓"
 
 
 class NotAnsweredError(AssertionError):
-    """The exercise still holds its placeholder: nothing to check yet."""
+    """The exercise still holds its placeholder: nothing to check yet.
+
+    Not a bug in the student's code, so Jupyter shows only the message, not a
+    traceback through this module: IPython prints what ``_render_traceback_``
+    returns instead of the traceback (every other error keeps its traceback).
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"Not answered yet: {self}"]
 
 
 # ---------------------------------------------------------------- placeholders
