@@ -654,11 +654,13 @@ def test_sync_touches_only_the_generated_block():
     assert parsed["other-links"] == sync.other_links(repo, "lectures/01-a.ipynb")
 
 
-def test_sync_rewrites_only_the_front_matter_of_a_real_notebook(tmp_path):
-    """On a copy of a stored notebook: the front matter changes, no other cell or output does."""
+def test_sync_rewrites_only_the_front_matter_and_colab_cell_of_a_real_notebook(tmp_path):
+    """On a copy of a stored notebook: the front matter and the Colab cell change, no other
+    cell or output does."""
     source = ROOT / "notebooks" / "00-datasets.ipynb"
     nb = read_nb(source)
     nb.cells[0].source = '---\ntitle: "A tour of the two datasets"\n---'
+    nb.cells = [c for c in nb.cells if "colab-setup" not in c.metadata.get("tags", [])]
     (tmp_path / "notebooks").mkdir()
     copy = tmp_path / "notebooks" / "00-datasets.ipynb"
     nbformat.write(nb, copy)
@@ -666,8 +668,12 @@ def test_sync_rewrites_only_the_front_matter_of_a_real_notebook(tmp_path):
     assert sync.sync_notebook(copy, repo, tmp_path, write=True)
     assert not sync.sync_notebook(copy, repo, tmp_path, write=True)  # idempotent on disk too
     after = read_nb(copy)
-    assert after.cells[1:] == nb.cells[1:]
+    assert after.cells[2:] == nb.cells[1:]
     assert "labpath=notebooks/00-datasets.ipynb" in after.cells[0].source
+    colab = after.cells[1]
+    assert colab.cell_type == "code" and colab.metadata["tags"] == ["colab-setup"] and not colab.outputs
+    assert '"google.colab" in sys.modules' in colab.source and "git+https://github.com/o/r@main" in colab.source
+    assert colab.source.startswith("#| include: false")  # not on the page, not on a slide
 
 
 def test_unparseable_yaml_file_is_reported():
@@ -691,3 +697,39 @@ def test_repository_url_must_be_a_github_repository(url):
 def test_repository_branch_is_required():
     with pytest.raises(ValueError, match="repo-branch"):
         sync.repository_from_config({"website": {"repo-url": "https://github.com/o/r"}})
+
+
+# --- cell options stay readable in JupyterLab ----------------------------------------------
+
+
+def _load_wrap_tool():
+    spec = importlib.util.spec_from_file_location("wrap_cell_options", ROOT / "tools" / "wrap_cell_options.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+wrap = _load_wrap_tool()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_cell_options_are_wrapped(path):
+    """No `#|` line scrolls sideways in JupyterLab: `python tools/wrap_cell_options.py` wraps them."""
+    assert_no_problems([f"{rel(path)} {line}" for line in wrap.long_lines(read_nb(path))])
+
+
+def test_wrapping_keeps_every_value():
+    caption = ("Squared error $(\\hat y - y)^2$ as a function of the prediction \"y-hat\" for a true value "
+               "$y = 2$, next to the absolute error: missing by 2 costs 4, missing by 1 costs only 1. " * 2)
+    source = "#| label: fig-a\n#| fig-cap: " + wrap._quoted(caption.strip()) + "\nplt.show()"
+    wrapped = wrap.wrapped_source(source)
+    options, rest = wrap.option_lines(wrapped)
+    assert len(options) > 3 and all(len(line) <= wrap.MAX_WIDTH for line in options)
+    assert wrap.parse_options(options) == {"label": "fig-a", "fig-cap": caption.strip()}
+    assert rest == ["plt.show()"]
+    assert wrap.wrapped_source(wrapped) == wrapped  # idempotent
+
+
+def test_a_long_option_line_is_reported():
+    nb = make_nb(code_cell("#| fig-alt: \"" + "word " * 40 + "\"\nplt.show()"))
+    assert wrap.long_lines(nb) and "characters" in wrap.long_lines(nb)[0]

@@ -256,17 +256,16 @@ def _answer_cell(cell, exercise: int):
 
 
 def _note_cell(solution_name: str):
+    # A blockquote, not a Quarto callout: it reads the same in JupyterLab and on the site.
     return nbformat.v4.new_markdown_cell(
-        "::: {.callout-note}\n"
-        "## The exercises, without their answers\n\n"
+        "> **The exercises, without their answers.** "
         "Every answer below is a placeholder, a cell starting with `# YOUR ANSWER`, where each `...` "
         "waits for your code, or a question to answer in words. Run the notebook from the top: "
         "each exercise ends with a **check** cell that prints a line starting with ✓ when your answer "
         "is right, or says what is still missing. "
-        f"Stuck? The [worked solutions](solutions/{solution_name}) show one way to answer each exercise.\n\n"
-        f"*For contributors: this notebook is generated from the solutions by `{COMMAND}`; "
-        "edit the solutions, never this file.*\n"
-        ":::",
+        f"Stuck? The [worked solutions](solutions/{solution_name}) show one way to answer each exercise.\n>\n"
+        f"> *For contributors: this notebook is generated from the solutions by `{COMMAND}`; "
+        "edit the solutions, never this file.*",
         id=NOTE_ID,
     )
 
@@ -305,8 +304,13 @@ def make_student_notebook(solution_nb, solution_name: str,
     head.source = student_title(head.source, name)
     if front_matter is not None:
         head.source = front_matter(head.source)
-    student.cells = [head, _note_cell(solution_name)]
-    for index, cell in enumerate(nb.cells[1:], start=1):
+    student.cells = [head]
+    rest = list(enumerate(nb.cells[1:], start=1))
+    # The Colab setup cell (tools/sync_front_matter.py) stays the first code cell.
+    while rest and "colab-setup" in tags(rest[0][1]):
+        student.cells.append(_clean_copy(rest.pop(0)[1]))
+    student.cells.append(_note_cell(solution_name))
+    for index, cell in rest:
         if TAG_SOLUTIONS_ONLY in tags(cell):
             continue
         if index in exercise_of:

@@ -10,9 +10,15 @@ Quarto itself reads them for the "View source" / "Report an issue" links, and
 this script derives every other URL from them:
 
 * in each notebook's front matter (the first cell, a Raw cell), an `other-links`
-  list with explicit Binder, Colab and download URLs, between two marker
-  comments. Nothing else in the notebook is touched: not the rest of the front
-  matter, not a code cell, not an output;
+  list with explicit Binder, Colab and download URLs, one line each, between two
+  marker comments;
+* in each notebook, a first code cell (tagged `colab-setup`, hidden from the
+  page and the slides) that installs the course package when, and only when,
+  the notebook runs on Colab and the package is not there yet. Elsewhere it
+  does nothing and prints nothing, so nbval sees no output. Adding it shifts the
+  execution counts: re-execute the notebook (tools/execute.py) afterwards.
+  Nothing else in the notebook is touched: not the rest of the front matter,
+  not another cell, not an output;
 * in `index.qmd`, the course table (page, slides, Binder, Colab, download for
   every notebook, in the teaching order of the sidebar in `_quarto.yml`), the
   Colab install line and the clone command, each between marker comments.
@@ -37,8 +43,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # Notebooks the site renders (and nbval runs): the lecture and hands-on folders.
 NOTEBOOK_GLOBS = ("lectures/*.ipynb", "notebooks/*.ipynb", "notebooks/*/*.ipynb")
 
-LINKS_BEGIN = "# >>> links written by tools/sync_front_matter.py from website.repo-url in _quarto.yml: do not edit"
+LINKS_BEGIN = "# >>> written by tools/sync_front_matter.py from _quarto.yml: do not edit"
 LINKS_END = "# <<< end of generated links"
+# The first, longer version of the begin marker; still recognised so that the
+# script can rewrite a block written before.
+LEGACY_LINKS_BEGIN = "# >>> links written by tools/sync_front_matter.py from website.repo-url in _quarto.yml: do not edit"
+COLAB_TAG = "colab-setup"
 INDEX_BEGIN = "<!-- >>> {name}: written by tools/sync_front_matter.py from _quarto.yml, do not edit -->"
 INDEX_END = "<!-- <<< end of {name} -->"
 INDEX_BLOCKS = ("course-table", "colab", "clone")
@@ -143,16 +153,28 @@ def other_links(repo: Repository, path: str) -> list[dict]:
 def links_block(repo: Repository, path: str) -> str:
     lines = [LINKS_BEGIN, "other-links:"]
     for link in other_links(repo, path):
-        lines.append(f'  - text: "{link["text"]}"')
-        lines.append(f"    icon: {link['icon']}")
-        lines.append(f'    href: "{link["href"]}"')
+        lines.append(f'  - {{text: "{link["text"]}", icon: {link["icon"]}, href: "{link["href"]}"}}')
     lines.append(LINKS_END)
     return "\n".join(lines) + "\n"
 
 
+def colab_cell_source(repo: Repository) -> str:
+    """The first code cell of every notebook: installs the course package on Colab only."""
+    return (
+        "#| include: false\n"
+        "# On Colab, install this course's helper package (nncourse) from the repository,\n"
+        "# once. Anywhere else (your machine, Binder) it is installed already: nothing runs.\n"
+        "import importlib.util\n"
+        "import sys\n"
+        "\n"
+        'if "google.colab" in sys.modules and importlib.util.find_spec("nncourse") is None:\n'
+        f'    %pip install --quiet "nncourse @ git+{repo.url}@{repo.branch}"'
+    )
+
+
 def synced_front_matter(source: str, repo: Repository, path: str) -> str:
     """`source` (a front-matter cell) with its generated links block written for `path`."""
-    body = front_matter_body(source)
+    body = front_matter_body(source).replace(LEGACY_LINKS_BEGIN, LINKS_BEGIN)
     begin, end = body.find(LINKS_BEGIN), body.find(LINKS_END)
     if (begin == -1) != (end == -1) or end < begin:
         raise ValueError("the generated links block is damaged: one of its two marker comments is missing")
@@ -182,20 +204,38 @@ def notebook_paths(root: Path = ROOT) -> list[Path]:
     return sorted(found)
 
 
+def synced_colab_cell(nb, repo: Repository) -> bool:
+    """Put the Colab cell, up to date, right after the front matter; return whether `nb` changed."""
+    source = colab_cell_source(repo)
+    tagged = [i for i, c in enumerate(nb.cells) if COLAB_TAG in c.get("metadata", {}).get("tags", [])]
+    if len(tagged) > 1:
+        raise ValueError(f"{len(tagged)} cells are tagged {COLAB_TAG!r}; keep one")
+    if tagged:
+        cell = nb.cells[tagged[0]]
+        if tagged[0] == 1 and cell.cell_type == "code" and cell.source == source:
+            return False
+        nb.cells.pop(tagged[0])
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": [COLAB_TAG]})
+    cell.pop("id", None)
+    cell["id"] = "colab-setup"
+    nb.cells.insert(1, cell)
+    return True
+
+
 def sync_notebook(path: Path, repo: Repository, root: Path = ROOT, *, write: bool) -> bool:
-    """Bring one notebook's links up to date; return whether it was (or would be) changed."""
+    """Bring one notebook's links and Colab cell up to date; return whether it was (or would be) changed."""
     rel = path.resolve().relative_to(root.resolve()).as_posix()
     nb = nbformat.read(path, as_version=4)
     source = notebook_front_matter_source(nb)
     new_source = synced_front_matter(source, repo, rel)
-    if new_source == source:
-        return False
-    if write:
-        before = [dict(cell) for cell in nb.cells[1:]]
-        nb.cells[0].source = new_source
-        assert [dict(cell) for cell in nb.cells[1:]] == before  # only the front matter changes
+    others = [dict(c) for c in nb.cells[1:] if COLAB_TAG not in c.get("metadata", {}).get("tags", [])]
+    nb.cells[0].source = new_source
+    changed = synced_colab_cell(nb, repo) | (new_source != source)
+    if changed and write:
+        # only the front matter and the Colab cell change
+        assert [dict(c) for c in nb.cells[2:]] == others
         nbformat.write(nb, path)
-    return True
+    return changed
 
 
 # --- index.qmd ----------------------------------------------------------------
