@@ -10,6 +10,8 @@ from nncourse.data import (
     CorruptDatasetError,
     DatasetError,
     DatasetUnavailableError,
+    check_datasets,
+    load_california_housing,
     load_mnist,
 )
 from nncourse.output import plain_warnings
@@ -23,7 +25,9 @@ __all__ = [
     "DatasetError",
     "DatasetUnavailableError",
     "OKABE_ITO",
+    "check_datasets",
     "format_duration",
+    "load_california_housing",
     "load_mnist",
     "plot_decision_boundary",
     "plain_warnings",
