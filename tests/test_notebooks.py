@@ -145,3 +145,61 @@ def test_nbval_fails_on_a_cell_that_raises(executed):
 
     result = run_nbval(tampered(executed, "raises.ipynb", edit))
     assert result.returncode == 1 and "RuntimeError" in result.stdout, result.stdout
+
+
+# --- no path of the executing machine in a stored output -----------------------------------
+
+def machine_paths() -> list[str]:
+    """Folders that name the machine that executed a notebook: this checkout, the Python
+    installation, the home folder, and any virtual environment's site-packages."""
+    import site
+    import sysconfig
+
+    paths = {str(ROOT), sys.prefix, sys.base_prefix, str(Path.home()), sysconfig.get_paths()["purelib"]}
+    paths.update(site.getsitepackages())
+    return sorted(p for p in paths if p and p != "/")
+
+
+MACHINE_PATH = r"(?:/home/|/Users/|/root/|/tmp/|[A-Za-z]:\\\\Users\\\\|site-packages|dist-packages)"
+
+
+def output_path_problems(nb, paths: list[str]) -> list[str]:
+    """Stored outputs (text, HTML, tracebacks) that show a path of the executing machine."""
+    import re
+
+    pattern = re.compile("|".join([MACHINE_PATH, *map(re.escape, paths)]))
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            texts = [out.get("text", "")] + out.get("traceback", [])
+            texts += [v for k, v in (out.get("data") or {}).items() if k.startswith("text/")]
+            for text in texts:
+                text = "".join(text) if isinstance(text, list) else text
+                match = pattern.search(text)
+                if match:
+                    line = next(l for l in text.splitlines() if match.group(0) in l)
+                    problems.append(f"cell {index}: {line.strip()[:160]}")
+    return problems
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[str(p.relative_to(ROOT)) for p in NOTEBOOKS])
+def test_no_stored_output_shows_a_path_of_the_machine(path):
+    """The site publishes stored outputs: no venv, home or checkout path may appear in one
+    (warnings print through nncourse.plain_warnings, without their file)."""
+    problems = output_path_problems(nbformat.read(path, as_version=4), machine_paths())
+    assert not problems, "\n".join(problems)
+
+
+def test_machine_path_check_bites():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("fit()")
+    cell.outputs = [nbformat.v4.new_output(
+        "stream", name="stderr",
+        text="/opt/venvs/course/lib/python3.11/site-packages/sklearn/neural_network/_multilayer_perceptron.py:785: "
+             "ConvergenceWarning: Stochastic Optimizer: Maximum iterations (20) reached\n")]
+    nb.cells = [cell]
+    assert output_path_problems(nb, []) and output_path_problems(nb, [])[0].startswith("cell 0: /opt/venvs")
+    cell.outputs[0]["text"] = f"data in {ROOT}/notebooks\n"
+    assert output_path_problems(nb, [str(ROOT)])
+    cell.outputs[0]["text"] = "ConvergenceWarning: Stochastic Optimizer: Maximum iterations (20) reached\n"
+    assert output_path_problems(nb, machine_paths()) == []
