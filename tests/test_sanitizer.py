@@ -17,7 +17,7 @@ def sanitize(text: str) -> str:
 
 
 def test_every_rule_is_read():
-    assert len(RULES) == CFG.read_text().count("\nregex: ") == 4
+    assert len(RULES) == CFG.read_text().count("\nregex: ") == 3
 
 
 @pytest.mark.parametrize(
@@ -26,12 +26,6 @@ def test_every_rule_is_read():
         ("fit time: 1.23 s", "fit time:<duration>"),
         ("one epoch took 456 ms.", "one epoch took<duration>."),
         ("| adam | 0.9375 | 12.05 s |", "| adam | 0.9375 |<duration>|"),
-        (
-            "/opt/conda/lib/python3.11/site-packages/sklearn/neural_network/_multilayer_perceptron.py:785: "
-            "ConvergenceWarning: Stochastic Optimizer: Maximum iterations (20) reached",
-            "<site-packages>/sklearn/neural_network/_multilayer_perceptron.py:785: "
-            "ConvergenceWarning: Stochastic Optimizer: Maximum iterations (20) reached",
-        ),
         ("Iteration 3, loss = 0.12345678", "Iteration 3, loss = 0.1234"),
         ("Validation score: 0.79260453", "Validation score: 0.7926"),
     ],
@@ -51,6 +45,8 @@ def test_volatile_output_is_masked(volatile, masked):
         "hidden_layer_sizes=(128, 64), alpha=0.0001",
         "max abs difference 2.2e-16",
         "Iteration 20, loss = 0.0020",
+        # warnings print without paths (nncourse.plain_warnings): nothing to mask
+        "ConvergenceWarning: Stochastic Optimizer: Maximum iterations (20) reached",
     ],
 )
 def test_results_are_untouched(result):
