@@ -241,6 +241,17 @@ LECTURE = "lectures/01-from-regression-to-neurons.html"
 DECK = "lectures/01-from-regression-to-neurons-slides.html"
 
 
+def _large_figure(deck: Path) -> str:
+    """A figure PNG of the deck at least 400 px tall (so 301 px shows it below 90 %)."""
+    from PIL import Image
+
+    folder = deck.parent / (deck.name.removesuffix("-slides.html") + "_files") / "figure-revealjs"
+    for png in sorted(folder.glob("*.png")):
+        if Image.open(png).height >= 400:
+            return png.relative_to(deck.parent).as_posix()
+    raise AssertionError(f"no figure of 400 px or more in {folder}")
+
+
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
@@ -259,17 +270,23 @@ def broken(site, chromium, tmp_path_factory):
           '<script>throw new Error("deliberate")</script></body>')
     # raw TeX: the page's math engine is gone
     _edit(copy / LECTURE, "site_libs/offline/mathjax3/tex-chtml-full.js", "site_libs/offline/missing/tex-chtml-full.js")
-    # slides: one slide too tall, one too wide, one figure shrunk to a thumbnail
-    _edit(copy / DECK, '<section id="why-neural-networks" class="slide level2">',
-          '<section id="why-neural-networks" class="slide level2"><div style="height: 900px"></div>')
-    _edit(copy / DECK, '<section id="where-they-are-used" class="slide level2">',
-          '<section id="where-they-are-used" class="slide level2"><p style="white-space: nowrap">'
-          + "a very long line that does not wrap " * 6 + "</p>")
-    _edit(copy / DECK, 'class="r-stretch quarto-figure-center" id="fig-linear-fit"',
-          'class="quarto-figure-center" style="height: 120px" id="fig-linear-fit"')
-    # and one tall enough but scaled down so far that its text is smaller than the code
-    _edit(copy / DECK, 'class="r-stretch quarto-figure-center" id="fig-width-sweep"',
-          'class="quarto-figure-center" style="height: 301px" id="fig-width-sweep"')
+    # slides: four slides of our own before the deck's first content slide: one too
+    # tall, one too wide, one figure shrunk to a thumbnail, and one figure tall enough
+    # but scaled down so far that its text is smaller than the code font
+    figure = _large_figure(copy / DECK)
+    bad_slides = (
+        '<section id="bite-tall" class="slide level2"><h2>Bite: too tall</h2>'
+        '<div style="height: 900px"></div></section>'
+        '<section id="bite-wide" class="slide level2"><h2>Bite: too wide</h2><p style="white-space: nowrap">'
+        + "a very long line that does not wrap " * 6 + "</p></section>"
+        f'<section id="bite-thumbnail" class="slide level2"><h2>Bite: thumbnail</h2>'
+        f'<img src="{figure}" alt="a figure" style="height: 120px"></section>'
+        f'<section id="bite-small-text" class="slide level2"><h2>Bite: small text</h2>'
+        f'<img src="{figure}" alt="a figure" style="height: 301px"></section>'
+    )
+    text = (copy / DECK).read_text(encoding="utf-8")
+    first = re.search(r'<section id="[^"]+" class="slide level2', text).start()
+    (copy / DECK).write_text(text[:first] + bad_slides + text[first:], encoding="utf-8")
     # accessibility: an image without alt text, a link without a name
     page = "notebooks/00-datasets.html"
     _edit(copy / page, "</main>", '<img src="../assets/logo.svg"><a href="#top"><i class="bi bi-x"></i></a></main>')
@@ -312,11 +329,12 @@ def test_slide_fit_check_bites(broken):
     _, look_broken = broken
     report = look_broken(DECK)
     problems = "\n".join(rs.check_slide_fit(report))
-    assert re.search(r'slide 2 "Why neural networks\?": content \d+ px tall on a 700 px slide', problems)
-    assert re.search(r'slide 3 "Where they are used": content \d+ px wide on a 1050 px slide', problems)
-    assert re.search(r"figure fig-linear-fit-output-1.png shown 120 px tall", problems)
-    assert re.search(r"figure fig-width-sweep-output-1.png shown at \d+%: its axis labels are about \d+ px, "
-                     r"smaller than the code font", problems)
+    assert re.search(r'slide 2 "Bite: too tall": content \d+ px tall on a 700 px slide', problems)
+    assert re.search(r'slide 3 "Bite: too wide": content \d+ px wide on a 1050 px slide', problems)
+    assert re.search(r'slide 4 "Bite: thumbnail": figure \S+.png shown 120 px tall', problems)
+    assert re.search(r'slide 5 "Bite: small text": figure \S+.png shown at \d+%: its axis labels are about '
+                     r"\d+ px, smaller than the code font", problems)
+    assert problems.count("\n") == 3, "the real slides around them still fit"
     # and the allowance lets exactly the listed slide through
     allowed = rs.check_slide_fit(report, [(DECK, 2)])
     assert not any("slide 2 " in line for line in allowed) and any("slide 3 " in line for line in allowed)
