@@ -377,8 +377,8 @@ def draw_computational_graph(ax=None, *, backward: bool = False):
     """
     _check_bool("backward", backward)
     r = 0.42
-    ylim = (-1.75 if backward else -0.9, 2.5 if backward else 1.75)
-    ax = _check_ax(ax, (9.5, 4.4 if backward else 2.9))
+    ylim = (-1.75, 2.5)  # the same frame with and without the backward pass
+    ax = _check_ax(ax, (9.5, 4.4))
     xs = [x for _, _, x in _GRAPH_VALUES]
     for gid, label, x in _GRAPH_VALUES:
         kind = "input" if gid == "x" else "output" if gid == "loss" else "hidden"
