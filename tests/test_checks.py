@@ -21,6 +21,7 @@ from nncourse.checks import (
     check_equal,
     check_function,
     check_gradient,
+    check_layer_backward,
     check_shapes,
     count_parameters,
     is_unanswered,
@@ -337,3 +338,49 @@ def test_not_answered_renders_as_its_message_only():
     error = NotAnsweredError("`W1` still holds the placeholder `...`.")
     assert error._render_traceback_() == ["Not answered yet: `W1` still holds the placeholder `...`."]
     assert not hasattr(AssertionError("x"), "_render_traceback_")  # real errors keep their traceback
+
+
+# ----------------------------------------------------------- layer backward
+def right_layer_backward(delta_next, h, z, Omega, f_prime):
+    return np.outer(delta_next, h), delta_next, f_prime(z) * (Omega.T @ delta_next)
+
+
+def test_check_layer_backward_passes_a_right_answer(capsys):
+    out = passes(capsys, check_layer_backward, right_layer_backward)
+    assert "grad_Omega" in out
+
+
+def test_check_layer_backward_placeholder():
+    def stub(delta_next, h, z, Omega, f_prime):
+        ...
+    with pytest.raises(NotAnsweredError):
+        check_layer_backward(stub)
+    with pytest.raises(NotAnsweredError):
+        check_layer_backward(...)
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda d, h, z, O, fp: np.outer(d, h), "three things"),
+    (lambda d, h, z, O, fp: (np.outer(h, d), d, fp(z) * (O.T @ d)), "transpose"),
+    (lambda d, h, z, O, fp: (np.outer(d, z), d, fp(z) * (O.T @ d)), "uses z"),
+    (lambda d, h, z, O, fp: (2 * np.outer(d, h), d, fp(z) * (O.T @ d)), "outer product"),
+    (lambda d, h, z, O, fp: (np.outer(d, h), d.sum(), fp(z) * (O.T @ d)), "grad_beta"),
+    (lambda d, h, z, O, fp: (np.outer(d, h), d, O.T @ d), "derivative is missing"),
+    (lambda d, h, z, O, fp: (np.outer(d, h), d, fp(h) * (O.T @ d)), "at h_k"),
+    (lambda d, h, z, O, fp: (np.outer(d, h), d, d), "not Ω"),
+    (lambda d, h, z, O, fp: (np.outer(d, h), d, -fp(z) * (O.T @ d)), "entries are off.*element by element"),
+])
+def test_check_layer_backward_explains_mistakes(wrong, message):
+    with pytest.raises(AssertionError, match=f"(?s){message}") as info:
+        check_layer_backward(wrong)
+    assert not isinstance(info.value, NotAnsweredError)
+    assert "np.outer" not in str(info.value) and "Omega.T @" not in str(info.value)   # no code given away
+
+
+def test_check_layer_backward_on_a_square_layer_is_not_fooled():
+    # A function that only works for the first shape (hard-coded sizes) fails on the second layer.
+    def first_shape_only(delta_next, h, z, Omega, f_prime):
+        assert Omega.shape == (3, 4), "hard-coded"
+        return right_layer_backward(delta_next, h, z, Omega, f_prime)
+    with pytest.raises(AssertionError, match="hard-coded"):
+        check_layer_backward(first_shape_only)

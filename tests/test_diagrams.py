@@ -10,7 +10,7 @@ import pytest
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Circle
 
-from nncourse.diagrams import ACTIVATIONS, draw_mlp, draw_neuron
+from nncourse.diagrams import ACTIVATIONS, draw_computational_graph, draw_mlp, draw_neuron
 
 
 @pytest.fixture(autouse=True)
@@ -202,3 +202,34 @@ def test_mlp_accepts_numpy_sizes():
 def test_mlp_rejects_bad_input(sizes, kwargs, message):
     with pytest.raises(ValueError, match=message):
         draw_mlp(sizes, **kwargs)
+
+
+# --------------------------------------------------- draw_computational_graph
+def test_computational_graph_forward_only():
+    ax = draw_computational_graph()
+    assert len(patches(ax, "graph-value")) == 5           # x, z1, h1, y_hat, L
+    assert len(patches(ax, "graph-param")) == 5           # Omega_0, beta_0, Omega_1, beta_1, y
+    assert len(patches(ax, "graph-forward")) == 4 + 5     # the chain, and one arrow per parameter
+    assert patches(ax, "graph-backward") == []
+    assert not any("delta" in t for t in texts(ax))
+
+
+def test_computational_graph_backward_pass():
+    ax = draw_computational_graph(backward=True)
+    assert len(patches(ax, "graph-backward")) == 3        # L -> y_hat -> h1 -> z1
+    written = " ".join(texts(ax))
+    for formula in (r"\boldsymbol{\delta}_2 \mathbf{h}_1^{\top}", r"\boldsymbol{\delta}_1 \mathbf{x}^{\top}",
+                    r"\boldsymbol{\Omega}_1^{\top}\boldsymbol{\delta}_2", "f'(\\mathbf{z}_1)"):
+        assert formula in written
+
+
+def test_computational_graph_draws_into_given_axes():
+    fig, ax = plt.subplots()
+    assert draw_computational_graph(ax) is ax
+
+
+def test_computational_graph_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="backward"):
+        draw_computational_graph(backward="yes")
+    with pytest.raises(ValueError, match="ax"):
+        draw_computational_graph(ax="not axes")

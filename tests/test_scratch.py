@@ -25,6 +25,7 @@ from nncourse.scratch import (
     backprop,
     binarize_labels,
     data_loss,
+    deltas,
     forward,
     glorot_bound,
     gradient_check,
@@ -213,6 +214,34 @@ def test_gradient_check_catches_a_wrong_backprop(digits, monkeypatch):
     monkeypatch.setattr(scratch, "activation_derivative", lambda name, A: np.ones_like(A))
     errors = gradient_check(X[:30], Y, coefs, intercepts, "tanh", "softmax", alpha=0.0)
     assert errors["W1"] > 1e-2 and errors["W2"] < 1e-6
+
+
+def test_deltas_are_n_times_the_loss_gradient_wrt_each_pre_activation(digits):
+    X, y = digits
+    X, Y = X[:20], binarize_labels(y[:20])[0]
+    coefs, intercepts = init_params([64, 6, 5, 10], "logistic", np.random.RandomState(1))
+    activations = forward(X, coefs, intercepts, "logistic", "softmax")
+    all_deltas = deltas(activations, Y, coefs, "logistic")
+    assert [D.shape for D in all_deltas] == [(20, 6), (20, 5), (20, 10)]
+    np.testing.assert_array_equal(all_deltas[-1], activations[-1] - Y)
+    # Nudging one sample's pre-activation Z_l[i, j] changes the mean loss by Delta_l[i, j] / n.
+    for l in range(3):
+        i, j, h = 3, 2, 1e-6
+        Z = activations[l] @ coefs[l] + intercepts[l]
+        def loss_with(z_ij):
+            Z_new = Z.copy()
+            Z_new[i, j] = z_ij
+            A = scratch.activate("softmax" if l == 2 else "logistic", Z_new)
+            rest = forward(A, coefs[l + 1:], intercepts[l + 1:], "logistic", "softmax")[-1] if l < 2 else A
+            return data_loss(Y, rest, "softmax")
+        numeric = (loss_with(Z[i, j] + h) - loss_with(Z[i, j] - h)) / (2 * h)
+        assert abs(all_deltas[l][i, j] / 20 - numeric) < 1e-8
+    grad_coefs, grad_intercepts = backprop(activations, Y, coefs, "logistic", 0.0)
+    for A, D, gW, gb in zip(activations, all_deltas, grad_coefs, grad_intercepts):
+        np.testing.assert_allclose(gW, A.T @ D / 20, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(gb, D.mean(axis=0), rtol=1e-12, atol=1e-15)
+    with pytest.raises(ValueError, match="expected 4 layer outputs"):
+        deltas(activations[:-1], Y, coefs, "logistic")
 
 
 # --------------------------------------------------------------------------- (4) bad inputs

@@ -44,6 +44,7 @@ __all__ = [
     "check_activation",
     "check_derivative",
     "check_gradient",
+    "check_layer_backward",
     "check_converges",
     "check_diverges",
 ]
@@ -434,6 +435,70 @@ def check_gradient(name: str, loss: Callable[[np.ndarray], float], gradient: Cal
     if message:
         raise AssertionError(message + "." + _hint(hint))
     passed(f"`{name}` matches finite differences in all {theta.size} entries.")
+
+
+def _layer_backward_case(seed: int, d_in: int, d_out: int):
+    """A tanh layer with d_in inputs and d_out units, and an incoming delta: the inputs of a backward step."""
+    rng = np.random.default_rng(seed)
+    z = rng.normal(size=d_in)                     # pre-activation of layer k
+    h = np.tanh(z)                                # its activation, the layer's input
+    Omega = rng.normal(size=(d_out, d_in))        # Omega_k: D_{k+1} x D_k
+    delta_next = rng.normal(size=d_out)           # dL/dz_{k+1}
+    return delta_next, h, z, Omega, lambda z: 1.0 - np.tanh(z) ** 2
+
+
+def check_layer_backward(layer_backward: Callable, *, name: str = "layer_backward") -> None:
+    """Check one layer's backward step, for one example, in the lectures' notation.
+
+    ``layer_backward(delta_next, h, z, Omega, f_prime)`` must return the tuple
+    ``(grad_Omega, grad_beta, delta)`` with ``grad_Omega = δ_{k+1} h_kᵀ`` (the
+    shape of ``Omega``), ``grad_beta = δ_{k+1}`` and
+    ``delta = f'(z_k) ⊙ Ω_kᵀ δ_{k+1}``, where ``h = f(z)`` is the layer's input,
+    ``z`` its pre-activation and ``f_prime`` the derivative of ``f``. It is
+    called on two tanh layers of different, non-square shapes; the common
+    mistakes (a transposed outer product, ``z`` for ``h``, ``Ω`` for ``Ωᵀ``, a
+    missing or misplaced ``f'``) get a message that names them.
+    """
+    for seed, (d_in, d_out) in ((0, (4, 3)), (1, (2, 5))):
+        delta_next, h, z, Omega, f_prime = _layer_backward_case(seed, d_in, d_out)
+        result = _call(name, layer_backward, delta_next.copy(), h.copy(), z.copy(), Omega.copy(), f_prime)
+        if not isinstance(result, (tuple, list)) or len(result) != 3:
+            raise AssertionError(f"`{name}` should return three things, (grad_Omega, grad_beta, delta), "
+                                 f"got {type(result).__name__}"
+                                 + (f" of length {len(result)}" if isinstance(result, (tuple, list)) else "") + ".")
+        grad_Omega, grad_beta, delta = (np.asarray(r, dtype=float) for r in result)
+        where = f" for a layer with D_k = {d_in} inputs and D_(k+1) = {d_out} units"
+        want_Omega = np.outer(delta_next, h)
+        if grad_Omega.shape == (d_in, d_out):
+            raise AssertionError(f"`grad_Omega` has shape {grad_Omega.shape}{where}, the transpose of Omega's "
+                                 f"{Omega.shape}. A gradient has the shape of its parameter: "
+                                 "in δ_(k+1) h_kᵀ the rows belong to δ_(k+1), one per unit of layer k+1.")
+        if grad_Omega.shape == want_Omega.shape and np.allclose(grad_Omega, np.outer(delta_next, z)):
+            raise AssertionError("`grad_Omega` uses z, the pre-activation of layer k. Omega_k multiplies the "
+                                 "layer's *input* h_k = f(z_k), so its gradient is δ_(k+1) h_kᵀ.")
+        message = _compare_arrays("grad_Omega", grad_Omega, want_Omega, 1e-7, 1e-12, where)
+        if message:
+            raise AssertionError(message + ".\nHint: ∂L/∂Ω_k = δ_(k+1) h_kᵀ, the outer product of the incoming "
+                                 "delta and the layer's input.")
+        message = _compare_arrays("grad_beta", grad_beta, delta_next, 1e-7, 1e-12, where)
+        if message:
+            raise AssertionError(message + ".\nHint: β_k is added to z_(k+1) with weight 1, so ∂L/∂β_k is "
+                                 "δ_(k+1) itself.")
+        back = Omega.T @ delta_next
+        if delta.shape == (d_out,):
+            raise AssertionError(f"`delta` has shape {delta.shape}{where}: one entry per unit of layer k+1. "
+                                 f"δ_k needs one per unit of layer k ({d_in}): multiply by Ωᵀ, not Ω.")
+        if delta.shape == back.shape and np.allclose(delta, back):
+            raise AssertionError("`delta` is Ωᵀ δ_(k+1): the activation's derivative is missing. "
+                                 "h_k = f(z_k), so the chain rule multiplies by f'(z_k), element by element.")
+        if delta.shape == back.shape and np.allclose(delta, f_prime(h) * back):
+            raise AssertionError("`delta` evaluates f' at h_k. The derivative belongs at the "
+                                 "pre-activation: f'(z_k) ⊙ Ωᵀ δ_(k+1).")
+        message = _compare_arrays("delta", delta, f_prime(z) * back, 1e-7, 1e-12, where)
+        if message:
+            raise AssertionError(message + ".\nHint: δ_k = f'(z_k) ⊙ Ω_kᵀ δ_(k+1), where ⊙ multiplies "
+                                 "element by element.")
+    passed(f"`{name}` returns the right grad_Omega, grad_beta and delta on two layers of different shapes.")
 
 
 # ----------------------------------------------------------------- training

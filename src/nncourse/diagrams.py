@@ -8,6 +8,7 @@ any architecture::
 
     draw_neuron(activation="sigmoid")        # a = σ(Σ w_i x_i + b)
     draw_mlp([2, 4, 4, 1], matrix_labels=True)
+    draw_computational_graph(backward=True)  # one hidden layer, forward and backward
 
 Both functions draw into ``ax`` (a new figure when ``ax`` is None), return the
 axes, and name their artists with a ``gid`` (``"neuron-input"``,
@@ -27,7 +28,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from nncourse.plotting import OKABE_ITO
 
-__all__ = ["ACTIVATIONS", "draw_mlp", "draw_neuron"]
+__all__ = ["ACTIVATIONS", "draw_computational_graph", "draw_mlp", "draw_neuron"]
 
 #: Activation names the diagrams know: the symbol written on the diagram and
 #: the function whose shape is sketched inside the activation box.
@@ -334,6 +335,89 @@ def draw_mlp(layer_sizes: Sequence[int], ax=None, *, layer_labels: Sequence[str]
             ax.text((k + 0.5) * dx, top + 0.2, text, ha="center", va="bottom", fontsize=13,
                     color=OKABE_ITO["vermillion"], linespacing=1.4)
     ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return ax
+
+
+# ------------------------------------------------------- computational graph
+#: Value nodes of the one-hidden-layer graph: (gid suffix, label, x position).
+_GRAPH_VALUES = [("x", r"$\mathbf{x}$", 0.0), ("z1", r"$\mathbf{z}_1$", 2.4),
+                 ("h1", r"$\mathbf{h}_1$", 4.6), ("yhat", r"$\hat{\mathbf{y}}$", 7.0),
+                 ("loss", "$L$", 9.2)]
+#: The operation written on each forward edge, between consecutive values.
+_GRAPH_OPS = [r"$\boldsymbol{\beta}_0 + \boldsymbol{\Omega}_0\,\cdot$", "$f$",
+              r"$\boldsymbol{\beta}_1 + \boldsymbol{\Omega}_1\,\cdot$", r"$\ell(\cdot, \mathbf{y})$"]
+#: What flows back along each edge (right to left), with backward=True.
+_GRAPH_BACK = [r"$\boldsymbol{\delta}_1 = f'(\mathbf{z}_1) \odot \partial L / \partial \mathbf{h}_1$",
+               r"$\partial L / \partial \mathbf{h}_1 = \boldsymbol{\Omega}_1^{\top}\boldsymbol{\delta}_2$",
+               r"$\boldsymbol{\delta}_2 = \partial L / \partial \hat{\mathbf{y}}$"]
+
+
+def draw_computational_graph(ax=None, *, backward: bool = False):
+    """Draw the forward pass of a one-hidden-layer network as a computational graph.
+
+    Values are circles, from the input x through the pre-activation
+    ``z_1 = β_0 + Ω_0 x``, the hidden activation ``h_1 = f(z_1)`` and the
+    output ``ŷ = β_1 + Ω_1 h_1`` to the loss ``L = ℓ(ŷ, y)``; each arrow is
+    labelled with the operation it performs. The parameters Ω_k, β_k and the
+    target y are squares that feed the operation which uses them.
+
+    With ``backward=True`` the backward pass is drawn under the graph:
+    vermillion dashed arrows from right to left carrying ``δ_2 = ∂L/∂ŷ``,
+    ``∂L/∂h_1 = Ω_1ᵀ δ_2`` and ``δ_1 = f'(z_1) ⊙ ∂L/∂h_1``, and, next to each
+    parameter, its gradient ``∂L/∂Ω_k = δ_{k+1} h_kᵀ`` (with ``h_0 = x``) and
+    ``∂L/∂β_k = δ_{k+1}``.
+
+    Returns the axes. Value nodes are ``Circle`` patches with gid
+    ``"graph-value"``, parameters and target ``FancyBboxPatch`` es with gid
+    ``"graph-param"``, forward arrows gid ``"graph-forward"``, backward arrows
+    gid ``"graph-backward"``.
+    """
+    _check_bool("backward", backward)
+    r = 0.42
+    ylim = (-1.75, 2.5)  # the same frame with and without the backward pass
+    ax = _check_ax(ax, (9.5, 4.4))
+    xs = [x for _, _, x in _GRAPH_VALUES]
+    for gid, label, x in _GRAPH_VALUES:
+        kind = "input" if gid == "x" else "output" if gid == "loss" else "hidden"
+        node = Circle((x, 0), r, facecolor=_FILL[kind], edgecolor=_EDGE, linewidth=1.3, zorder=3)
+        node.set_gid("graph-value")
+        ax.add_patch(node)
+        ax.text(x, 0, label, ha="center", va="center", fontsize=16, zorder=4)
+    for k, op in enumerate(_GRAPH_OPS):
+        _arrow(ax, (xs[k] + r, 0), (xs[k + 1] - r, 0), "graph-forward")
+        ax.text((xs[k] + xs[k + 1]) / 2, 0.12, op, ha="center", va="bottom", fontsize=13)
+    # Parameters (and the target) sit above the edge of the operation that reads them.
+    params = [(0, r"$\boldsymbol{\Omega}_0$", -0.45), (0, r"$\boldsymbol{\beta}_0$", 0.45),
+              (2, r"$\boldsymbol{\Omega}_1$", -0.45), (2, r"$\boldsymbol{\beta}_1$", 0.45),
+              (3, r"$\mathbf{y}$", 0.0)]
+    for k, label, dx in params:
+        cx, cy = (xs[k] + xs[k + 1]) / 2 + dx, 1.25
+        box = FancyBboxPatch((cx - 0.27, cy - 0.24), 0.54, 0.48, boxstyle="round,pad=0.02",
+                             facecolor="#EEEEEE", edgecolor=_EDGE, linewidth=1.1, zorder=3)
+        box.set_gid("graph-param")
+        ax.add_patch(box)
+        ax.text(cx, cy, label, ha="center", va="center", fontsize=14, zorder=4)
+        _arrow(ax, (cx, cy - 0.26), ((xs[k] + xs[k + 1]) / 2 + dx * 0.35, 0.55), "graph-forward",
+               mutation_scale=10, linewidth=1.0, color="#777777")
+    if backward:
+        color = OKABE_ITO["vermillion"]
+        back_edges = [(1, 2), (2, 3), (3, 4)]  # z1 <- h1 <- yhat <- L
+        for (a, b), label in zip(back_edges, _GRAPH_BACK):
+            _arrow(ax, (xs[b] - 0.1, -r - 0.05), (xs[a] + 0.1, -r - 0.05), "graph-backward",
+                   color=color, linestyle="--", connectionstyle="arc3,rad=-0.45")
+            ax.text((xs[a] + xs[b]) / 2, -1.2, label, ha="center", va="top", fontsize=12, color=color)
+        grads = [(0, r"$\partial L / \partial \boldsymbol{\Omega}_0 = \boldsymbol{\delta}_1 \mathbf{x}^{\top}$",
+                  r"$\partial L / \partial \boldsymbol{\beta}_0 = \boldsymbol{\delta}_1$"),
+                 (2, r"$\partial L / \partial \boldsymbol{\Omega}_1 = \boldsymbol{\delta}_2 \mathbf{h}_1^{\top}$",
+                  r"$\partial L / \partial \boldsymbol{\beta}_1 = \boldsymbol{\delta}_2$")]
+        for k, grad_omega, grad_beta in grads:
+            cx = (xs[k] + xs[k + 1]) / 2
+            ax.text(cx, 2.05, grad_omega, ha="center", va="bottom", fontsize=12, color=color)
+            ax.text(cx, 1.6, grad_beta, ha="center", va="bottom", fontsize=12, color=color)
+    ax.set_xlim(-0.6, xs[-1] + 0.6)
     ax.set_ylim(*ylim)
     ax.set_aspect("equal")
     ax.set_axis_off()

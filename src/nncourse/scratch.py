@@ -57,6 +57,7 @@ __all__ = [
     "backprop",
     "binarize_labels",
     "data_loss",
+    "deltas",
     "forward",
     "glorot_bound",
     "gradient_check",
@@ -283,6 +284,43 @@ def l2_penalty(coefs: Sequence[np.ndarray], alpha: float, n_samples: int) -> flo
 
 
 # --------------------------------------------------------------- backpropagation
+def deltas(
+    activations: Sequence[np.ndarray],
+    Y: np.ndarray,
+    coefs: Sequence[np.ndarray],
+    activation: str,
+) -> list[np.ndarray]:
+    """The backward recursion alone: ``[Delta_1, ..., Delta_L]``, one per layer.
+
+    ``activations`` is the list returned by :func:`forward`. Delta_l holds one
+    row per sample, n times dLoss/dZ_l (the lecture's delta, transposed):
+
+    * output layer: Delta_L = Y_hat - Y (softmax + cross-entropy, logistic +
+      binary cross-entropy and identity + half squared error all give this);
+    * going down one layer (chain rule through Z_l = A_{l-1} W_l + b_l and
+      A_{l-1} = g(Z_{l-1})): Delta_{l-1} = (Delta_l W_l^T) * g'(Z_{l-1}).
+
+    :func:`backprop` turns them into gradients; the lectures use them to watch
+    the deltas shrink (or not) on their way down a deep network.
+    """
+    _check_name(activation, HIDDEN_ACTIVATIONS, "hidden activation")
+    if len(activations) != len(coefs) + 1:
+        raise ValueError(
+            f"expected {len(coefs) + 1} layer outputs (X and one per layer), got {len(activations)}"
+        )
+    Y = np.asarray(Y, dtype=np.float64)
+    if Y.shape != activations[-1].shape:
+        raise ValueError(f"Y has shape {Y.shape} but the network outputs {activations[-1].shape}")
+    L = len(coefs)
+    result: list[np.ndarray] = [np.empty(0)] * L
+    Delta = activations[-1] - Y  # output layer: dLoss/dZ_L times n
+    for l in range(L - 1, -1, -1):  # l = L-1 (output layer) down to 0 (first hidden layer)
+        result[l] = Delta
+        if l > 0:  # chain rule: back through W_l, then through g of the layer below
+            Delta = (Delta @ coefs[l].T) * activation_derivative(activation, activations[l])
+    return result
+
+
 def backprop(
     activations: Sequence[np.ndarray],
     Y: np.ndarray,
@@ -293,37 +331,22 @@ def backprop(
     """Gradients of data_loss + l2_penalty with respect to every W and b, layer by layer.
 
     ``activations`` is the list returned by :func:`forward`. With n samples
-    and Delta_l = n * dLoss/dZ_l (one row of "errors" per sample):
+    and Delta_l = n * dLoss/dZ_l (one row of "errors" per sample, from
+    :func:`deltas`):
 
-    * output layer: Delta_L = Y_hat - Y (softmax + cross-entropy, logistic +
-      binary cross-entropy and identity + half squared error all give this);
+    * output layer: Delta_L = Y_hat - Y;
     * every layer l: dW_l = (A_{l-1}^T Delta_l + alpha W_l) / n and
       db_l = (sum of Delta_l's rows) / n;
-    * going down one layer (chain rule through Z_l = A_{l-1} W_l + b_l and
-      A_{l-1} = g(Z_{l-1})): Delta_{l-1} = (Delta_l W_l^T) * g'(Z_{l-1}).
+    * going down one layer: Delta_{l-1} = (Delta_l W_l^T) * g'(Z_{l-1}).
 
     The bracket (A^T Delta + alpha W) / n is scikit-learn's order of
     operations (``_compute_loss_grad``).
     """
-    _check_name(activation, HIDDEN_ACTIVATIONS, "hidden activation")
-    if len(activations) != len(coefs) + 1:
-        raise ValueError(
-            f"expected {len(coefs) + 1} layer outputs (X and one per layer), got {len(activations)}"
-        )
-    Y = np.asarray(Y, dtype=np.float64)
-    if Y.shape != activations[-1].shape:
-        raise ValueError(f"Y has shape {Y.shape} but the network outputs {activations[-1].shape}")
-    n = Y.shape[0]
-    L = len(coefs)
-    grad_coefs: list[np.ndarray] = [np.empty(0)] * L
-    grad_intercepts: list[np.ndarray] = [np.empty(0)] * L
-    Delta = activations[-1] - Y  # output layer: dLoss/dZ_L times n
-    for l in range(L - 1, -1, -1):  # l = L-1 (output layer) down to 0 (first hidden layer)
-        A_prev, W = activations[l], coefs[l]
-        grad_coefs[l] = (A_prev.T @ Delta + alpha * W) / n
-        grad_intercepts[l] = Delta.sum(axis=0) / n
-        if l > 0:  # chain rule: back through W_l, then through g of the layer below
-            Delta = (Delta @ W.T) * activation_derivative(activation, A_prev)
+    all_deltas = deltas(activations, Y, coefs, activation)
+    n = all_deltas[-1].shape[0]
+    grad_coefs = [(A_prev.T @ Delta + alpha * W) / n
+                  for A_prev, Delta, W in zip(activations, all_deltas, coefs)]
+    grad_intercepts = [Delta.sum(axis=0) / n for Delta in all_deltas]
     return grad_coefs, grad_intercepts
 
 
