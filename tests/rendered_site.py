@@ -40,6 +40,7 @@ AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SLIDE = {"width": 1050, "height": 700}  # lectures/_metadata.yml: the deck's own size
 PAGE = {"width": 1400, "height": 900}  # a laptop browser window
 MIN_FIGURE_HEIGHT = 300  # px, as displayed on a 1050x700 slide
+MIN_CODE_FONT = 16  # px on a 1050x700 slide: the theme's code font is 17.6 px; `.smaller` makes it 12
 
 
 def _axis_label_px() -> float:
@@ -263,6 +264,9 @@ async (minFigure) => {
       }
     };
     walk(slide);
+    const codes = [...slide.querySelectorAll('div.sourceCode pre code, .cell-output pre code')]
+      .filter(el => !el.closest('aside.notes') && el.getBoundingClientRect().height > 0);
+    const smallestCode = codes.length ? Math.min(...codes.map(el => parseFloat(getComputedStyle(el).fontSize))) : 0;
     const figures = [...slide.querySelectorAll('img, svg.figure, .quarto-figure svg')]
       .filter(el => !el.closest('aside.notes'))
       .map(el => ({ src: (el.getAttribute('src') || el.tagName).split('/').pop(),
@@ -279,6 +283,7 @@ async (minFigure) => {
       slide_width: Reveal.getConfig().width,
       scrollable: slide.classList.contains('scrollable'),
       code_font_px: codeFont,
+      smallest_code_px: smallestCode,
       figures,
     });
   }
@@ -383,13 +388,16 @@ def check_slide_fit(report: PageReport, allowance: Iterable[tuple[str, int]] = (
     """Each slide's content fits the slide: its width, and its height unless the slide is
     `.scrollable`. Each figure is displayed at least MIN_FIGURE_HEIGHT px tall, and large
     enough that its axis labels (drawn at the course style's size) are no smaller than the
-    slide's code font. `allowance` lists (deck, slide number) pairs known to fail."""
+    slide's code font. Code itself is no smaller than MIN_CODE_FONT px (a `.smaller` slide
+    shrinks it to 12 px). `allowance` lists (deck, slide number) pairs known to fail."""
     allowed = set(allowance)
     problems = []
     for s in report.slides:
         reasons = []
         if not s["scrollable"] and s["content_height"] > s["slide_height"] + FIT_TOLERANCE:
             reasons.append(f"content {s['content_height']} px tall on a {s['slide_height']} px slide")
+        if s.get("smallest_code_px") and s["smallest_code_px"] < MIN_CODE_FONT:
+            reasons.append(f"code shown at {s['smallest_code_px']:.1f} px (< {MIN_CODE_FONT}): unreadable from the back")
         if s["content_width"] > s["slide_width"] + FIT_TOLERANCE:
             reasons.append(f"content {s['content_width']} px wide on a {s['slide_width']} px slide")
         for fig in s["figures"]:
