@@ -439,8 +439,10 @@ def test_inverse_scaling_formula_and_per():
     assert s(0) == 0.5 and s(3) == pytest.approx(0.25)
     per_epoch = inverse_scaling(1.0, 1.0, per=10)
     assert [per_epoch(t) for t in (0, 9, 10, 19, 20)] == pytest.approx([1, 1, 1 / 11, 1 / 11, 1 / 21])
-    with pytest.raises(ValueError):
-        inverse_scaling(0.0)
+    assert inverse_scaling(1.0, 1.0, t0=100)(100) == pytest.approx(0.5)
+    for bad in (dict(eta0=0.0), dict(eta0=1.0, power_t=-1), dict(eta0=1.0, t0=0), dict(eta0=1.0, per=0)):
+        with pytest.raises(ValueError):
+            inverse_scaling(**bad)
 
 
 def test_minibatch_sgd_accepts_a_schedule():

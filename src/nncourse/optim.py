@@ -614,22 +614,25 @@ def descend(
     )
 
 
-def inverse_scaling(eta0: float, power_t: float = 0.5, *, per: int = 1) -> Callable[[int], float]:
-    """The schedule ``eta_t = eta0 / (t + 1) ** power_t``, as a function of ``t``.
+def inverse_scaling(eta0: float, power_t: float = 0.5, *, t0: float = 1.0, per: int = 1) -> Callable[[int], float]:
+    """The schedule ``eta_t = eta0 / (t / t0 + 1) ** power_t``, as a function of ``t``.
 
-    scikit-learn's ``learning_rate='invscaling'`` uses this formula with
-    ``t`` the number of *training samples* seen so far, and applies it only
-    at the end of each epoch (the first epoch runs at ``eta0``). Here ``t``
-    counts updates; ``per=k`` lowers the rate only every ``k`` updates (with
+    With ``t0=1`` this is scikit-learn's ``learning_rate='invscaling'``,
+    ``eta0 / (t + 1) ** power_t``, where scikit-learn counts in ``t`` the
+    *training samples* seen so far and applies the formula only at the end of
+    each epoch (the first epoch runs at ``eta0``). Here ``t`` counts updates;
+    a larger ``t0`` delays the decay (the rate halves, for ``power_t=1``, after
+    ``t0`` updates); ``per=k`` lowers the rate only every ``k`` updates (with
     ``t`` the updates made by then), so ``per=n_batches`` changes it once per
     epoch. For :func:`minibatch_sgd`'s ``eta``.
     """
     eta0 = _positive_number("eta0", eta0)
     power_t = _non_negative_number("power_t", power_t)
+    t0 = _positive_number("t0", t0)
     per = _positive_int("per", per)
 
     def schedule(t: int) -> float:
-        return eta0 / ((t // per) * per + 1) ** power_t
+        return eta0 / ((t // per) * per / t0 + 1) ** power_t
 
     return schedule
 
