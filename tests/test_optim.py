@@ -341,3 +341,121 @@ def test_plot_loss_contours_rejects_bad_arguments(kwargs, match):
             plot_loss_contours(ax, **args)
     finally:
         plt.close(fig)
+
+
+# ------------------------------------------- momentum, Adam and schedules
+from sklearn.neural_network._stochastic_optimizers import (  # noqa: E402
+    AdamOptimizer,
+    SGDOptimizer,
+)
+
+from nncourse.optim import adam_step, descend, inverse_scaling, momentum_step  # noqa: E402
+
+
+def _gradient_sequence(n=6, shape=(3,), seed=1):
+    rng = np.random.default_rng(seed)
+    return [rng.normal(size=shape) for _ in range(n)]
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+@pytest.mark.parametrize("mu", [0.0, 0.5, 0.9])
+def test_momentum_step_equals_scikit_learn_sgd_optimizer(nesterov, mu):
+    w0 = np.array([0.3, -1.0, 2.0])
+    theta = w0.copy()
+    opt = SGDOptimizer([theta], learning_rate_init=0.05, momentum=mu, nesterov=nesterov)
+    w, v = w0.copy(), np.zeros(3)
+    for g in _gradient_sequence():
+        opt.update_params([theta], [g])
+        w, v = momentum_step(w, v, g, eta=0.05, momentum=mu, nesterov=nesterov)
+        np.testing.assert_allclose(w, theta, rtol=0, atol=1e-14)
+
+
+@pytest.mark.parametrize("betas", [(0.9, 0.999), (0.0, 0.999), (0.5, 0.9)])
+def test_adam_step_equals_scikit_learn_adam_optimizer(betas):
+    b1, b2 = betas
+    w0 = np.array([0.3, -1.0, 2.0])
+    theta = w0.copy()
+    opt = AdamOptimizer([theta], learning_rate_init=0.01, beta_1=b1, beta_2=b2, epsilon=1e-8)
+    w, m, v = w0.copy(), np.zeros(3), np.zeros(3)
+    for t, g in enumerate(_gradient_sequence(), start=1):
+        opt.update_params([theta], [g])
+        w, m, v = adam_step(w, m, v, g, t, eta=0.01, beta_1=b1, beta_2=b2, epsilon=1e-8)
+        np.testing.assert_allclose(w, theta, rtol=0, atol=1e-14)
+
+
+def test_adam_first_step_has_length_eta_in_every_coordinate():
+    # bias correction: m_1 / sqrt(v_1) = g / |g|, so each coordinate moves by eta
+    w, _, _ = adam_step(np.zeros(3), np.zeros(3), np.zeros(3), np.array([1e-2, -5.0, 40.0]), 1, eta=0.1)
+    np.testing.assert_allclose(np.abs(w), 0.1, rtol=1e-4)
+
+
+def test_momentum_step_does_not_modify_its_inputs():
+    w, v, g = np.ones(2), np.ones(2), np.ones(2)
+    momentum_step(w, v, g, eta=0.1, momentum=0.9, nesterov=True)
+    assert np.all(w == 1) and np.all(v == 1) and np.all(g == 1)
+
+
+def test_descend_gd_equals_gradient_descent():
+    a = descend(quad_grad, [0.0, 0.0], method="gd", eta=0.05, n_steps=30, loss_fn=quad_loss)
+    b = gradient_descent(quad_grad, [0.0, 0.0], eta=0.05, n_steps=30, tol=0, loss_fn=quad_loss)
+    np.testing.assert_allclose(a.path, b.path)
+    np.testing.assert_allclose(a.losses, b.losses)
+    assert a.status == "max_steps" and a.n_steps == 30
+
+
+@pytest.mark.parametrize("method", ["gd", "momentum", "nesterov", "adam"])
+def test_descend_reaches_the_minimum(method):
+    eta = 0.1 if method == "adam" else 0.02
+    res = descend(quad_grad, [0.0, 0.0], method=method, eta=eta, n_steps=2000, loss_fn=quad_loss)
+    np.testing.assert_allclose(res.w, W_STAR, atol=1e-3)
+    assert len(res.path) == 2001 and len(res.losses) == 2001
+
+
+def test_descend_momentum_path_follows_momentum_step():
+    res = descend(quad_grad, [0.0, 0.0], method="momentum", eta=0.02, momentum=0.8, n_steps=5)
+    w, v = np.zeros(2), np.zeros(2)
+    for t in range(5):
+        w, v = momentum_step(w, v, quad_grad(w), eta=0.02, momentum=0.8)
+        np.testing.assert_allclose(res.path[t + 1], w)
+
+
+def test_descend_detects_divergence():
+    res = descend(quad_grad, [0.0, 0.0], method="momentum", eta=0.2, n_steps=500, loss_fn=quad_loss)
+    assert res.diverged and "diverged at step" in res.message
+    assert np.all(np.isfinite(res.path))
+
+
+@pytest.mark.parametrize("kwargs", [dict(method="rmsprop"), dict(eta=0), dict(momentum=1.0),
+                                    dict(beta_1=1.0), dict(beta_2=-0.1), dict(epsilon=0),
+                                    dict(n_steps=0)])
+def test_descend_rejects_bad_settings(kwargs):
+    settings = dict(method="adam", eta=0.1, n_steps=5) | kwargs
+    with pytest.raises(ValueError):
+        descend(quad_grad, [0.0, 0.0], **settings)
+
+
+def test_inverse_scaling_formula_and_per():
+    s = inverse_scaling(0.5, 0.5)
+    assert s(0) == 0.5 and s(3) == pytest.approx(0.25)
+    per_epoch = inverse_scaling(1.0, 1.0, per=10)
+    assert [per_epoch(t) for t in (0, 9, 10, 19, 20)] == pytest.approx([1, 1, 1 / 11, 1 / 11, 1 / 21])
+    assert inverse_scaling(1.0, 1.0, t0=100)(100) == pytest.approx(0.5)
+    for bad in (dict(eta0=0.0), dict(eta0=1.0, power_t=-1), dict(eta0=1.0, t0=0), dict(eta0=1.0, per=0)):
+        with pytest.raises(ValueError):
+            inverse_scaling(**bad)
+
+
+def test_minibatch_sgd_accepts_a_schedule():
+    X, y = make_regression()
+    seen = []
+
+    def schedule(t):
+        seen.append(t)
+        return 0.05
+
+    a = minibatch_sgd(mse_grad, np.zeros(3), X, y, eta=schedule, n_epochs=2, batch_size=50, rng=0)
+    b = minibatch_sgd(mse_grad, np.zeros(3), X, y, eta=0.05, n_epochs=2, batch_size=50, rng=0)
+    np.testing.assert_allclose(a.w, b.w)
+    assert seen == list(range(8))
+    with pytest.raises(ValueError, match="schedule"):
+        minibatch_sgd(mse_grad, np.zeros(3), X, y, eta=lambda t: 0.0, n_epochs=1, batch_size=50, rng=0)

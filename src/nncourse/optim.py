@@ -19,6 +19,13 @@ starting value (losses in this course, MSE and cross-entropy, are never
 negative). The run then stops, keeps the last finite parameters (for
 :func:`minibatch_sgd`, those of its last evaluation, where it checks), and
 its result has ``status == "diverged"`` and a ``message`` that names the step.
+
+Lecture 6 adds the optimisers scikit-learn's ``MLPClassifier`` offers, written
+the way scikit-learn writes them (``sklearn/neural_network/_stochastic_optimizers.py``):
+one update of (Nesterov) momentum (:func:`momentum_step`) and of Adam
+(:func:`adam_step`), a loop that runs any of them on a gradient function
+(:func:`descend`), and the ``'invscaling'`` learning-rate schedule
+(:func:`inverse_scaling`), which :func:`minibatch_sgd` accepts as its ``eta``.
 """
 
 from __future__ import annotations
@@ -33,8 +40,12 @@ import numpy as np
 __all__ = [
     "GDResult",
     "SGDResult",
+    "adam_step",
+    "descend",
     "gradient_descent",
+    "inverse_scaling",
     "minibatch_sgd",
+    "momentum_step",
     "loss_grid",
     "plot_loss_contours",
 ]
@@ -354,7 +365,9 @@ def minibatch_sgd(
     X, y
         Training data; ``len(X) == len(y)`` examples along the first axis.
     eta
-        Learning rate, a positive number.
+        Learning rate: a positive number, or a schedule, a function of the
+        number of updates made so far (0 for the first update) that returns
+        the learning rate of the next update (e.g. :func:`inverse_scaling`).
     n_epochs
         Number of passes over the data.
     batch_size
@@ -387,7 +400,13 @@ def minibatch_sgd(
         raise ValueError(f"grad_fn must be a function of (w, X_batch, y_batch), got {grad_fn!r}")
     if loss_fn is not None and not callable(loss_fn):
         raise ValueError(f"loss_fn must be a function of (w, X, y) or None, got {loss_fn!r}")
-    eta = _positive_number("eta", eta)
+    if callable(eta):
+        schedule = eta
+        eta_text = "a schedule"
+    else:
+        constant = _positive_number("eta", eta)
+        schedule = lambda t: constant  # noqa: E731
+        eta_text = f"{constant:g}"
     n_epochs = _positive_int("n_epochs", n_epochs)
     evals_per_epoch = _positive_int("evals_per_epoch", evals_per_epoch)
     divergence_factor = _positive_number("divergence_factor", divergence_factor)
@@ -426,7 +445,8 @@ def minibatch_sgd(
             order = rng.permutation(n)
             for b in range(1, n_batches + 1):
                 idx = order[(b - 1) * batch_size:b * batch_size]
-                w = w - eta * _checked_gradient(grad_fn, w, X[idx], y[idx])
+                eta_now = _positive_number("the learning rate of the schedule", schedule(epoch * n_batches + b - 1))
+                w = w - eta_now * _checked_gradient(grad_fn, w, X[idx], y[idx])
                 if b not in eval_after:
                     continue
                 # Evaluate (not timed). Non-finite values stay non-finite, so
@@ -439,7 +459,7 @@ def minibatch_sgd(
                 if problem is not None:
                     status = "diverged"
                     message = (f"diverged by update {epoch * n_batches + b} (epoch {epoch + 1}) with "
-                               f"eta={eta:g}, batch_size={batch_size}: {problem}; stopped and kept "
+                               f"eta={eta_text}, batch_size={batch_size}: {problem}; stopped and kept "
                                f"the parameters of update {updates[-1]}, the last evaluated")
                     w = path[-1].copy()
                     break
@@ -461,6 +481,160 @@ def minibatch_sgd(
         status=status,
         message=message,
     )
+
+
+# ------------------------------------------- momentum, Adam and schedules
+def momentum_step(w, velocity, g, *, eta: float, momentum: float = 0.9, nesterov: bool = False):
+    """One update of gradient descent with momentum, in scikit-learn's form.
+
+    ``SGDOptimizer`` of scikit-learn first updates the velocity,
+    ``v <- momentum * v - eta * g``, then moves by ``v`` (heavy-ball
+    momentum) or, with ``nesterov=True``, by ``momentum * v - eta * g``: a
+    second look-ahead with the *same* gradient ``g``, the reformulation of
+    Nesterov's method by Sutskever et al. (2013). ``momentum=0`` is plain
+    gradient descent. Returns the new ``(w, velocity)``; the inputs are not
+    modified.
+    """
+    w, velocity, g = (np.asarray(a, dtype=float) for a in (w, velocity, g))
+    velocity = momentum * velocity - eta * g
+    step = momentum * velocity - eta * g if nesterov else velocity
+    return w + step, velocity
+
+
+def adam_step(w, m, v, g, t: int, *, eta: float, beta_1: float = 0.9, beta_2: float = 0.999,
+              epsilon: float = 1e-8):
+    """One update of Adam (Kingma & Ba, 2015), in scikit-learn's form.
+
+    With ``t`` the number of this update (1 for the first)::
+
+        m <- beta_1 m + (1 - beta_1) g          (running mean of the gradient)
+        v <- beta_2 v + (1 - beta_2) g**2       (running mean of its square)
+        eta_t = eta * sqrt(1 - beta_2**t) / (1 - beta_1**t)
+        w <- w - eta_t * m / (sqrt(v) + epsilon)
+
+    Both bias corrections are folded into ``eta_t``, as scikit-learn's
+    ``AdamOptimizer`` does, so ``epsilon`` is added to the uncorrected
+    ``sqrt(v)``. Returns the new ``(w, m, v)``; the inputs are not modified.
+    """
+    w, m, v, g = (np.asarray(a, dtype=float) for a in (w, m, v, g))
+    m = beta_1 * m + (1 - beta_1) * g
+    v = beta_2 * v + (1 - beta_2) * g**2
+    eta_t = eta * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+    return w - eta_t * m / (np.sqrt(v) + epsilon), m, v
+
+
+METHODS = ("gd", "momentum", "nesterov", "adam")
+
+
+def descend(
+    grad_fn: Callable[[np.ndarray], np.ndarray],
+    w0,
+    *,
+    method: str,
+    eta: float,
+    n_steps: int,
+    momentum: float = 0.9,
+    beta_1: float = 0.9,
+    beta_2: float = 0.999,
+    epsilon: float = 1e-8,
+    loss_fn: Callable[[np.ndarray], float] | None = None,
+    divergence_factor: float = 1e3,
+) -> GDResult:
+    """Make ``n_steps`` full-batch updates of one optimiser and record the path.
+
+    ``method`` is ``"gd"`` (plain gradient descent), ``"momentum"``
+    (heavy-ball, :func:`momentum_step`), ``"nesterov"`` (scikit-learn's
+    Nesterov form) or ``"adam"`` (:func:`adam_step`); ``eta`` is the learning
+    rate of each. There is no tolerance: every run makes ``n_steps`` updates
+    (``status == "max_steps"``) unless it diverges, detected as in
+    :func:`gradient_descent`. Returns a :class:`GDResult`.
+
+    Examples
+    --------
+    >>> res = descend(lambda w: 2 * (w - 3.0), [0.0], method="nesterov", eta=0.1, n_steps=200)
+    >>> round(float(res.w[0]), 6)
+    3.0
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    if not callable(grad_fn):
+        raise ValueError(f"grad_fn must be a function of w, got {grad_fn!r}")
+    eta = _positive_number("eta", eta)
+    n_steps = _positive_int("n_steps", n_steps)
+    if not (0 <= momentum < 1):
+        raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+    for name, beta in (("beta_1", beta_1), ("beta_2", beta_2)):
+        if not (0 <= beta < 1):
+            raise ValueError(f"{name} must be in [0, 1), got {beta!r}")
+    epsilon = _positive_number("epsilon", epsilon)
+    divergence_factor = _positive_number("divergence_factor", divergence_factor)
+    w = _initial_point(w0)
+    state_1, state_2 = np.zeros_like(w), np.zeros_like(w)  # velocity / (m, v)
+    with np.errstate(over="ignore", invalid="ignore"):
+        g = _checked_gradient(grad_fn, w)
+        loss = _checked_loss(loss_fn, w) if loss_fn is not None else None
+        g_norm = float(np.linalg.norm(g))
+        watch = _Watch(divergence_factor, loss if loss is not None else g_norm)
+        problem = watch.problem(w=w, g=g, loss=loss)
+        if problem is not None:
+            raise ValueError(f"cannot start at w0: {problem}")
+        path, losses, norms = [w.copy()], [loss], [g_norm]
+        status, message = "max_steps", f"made n_steps={n_steps} updates of {method} with eta={eta:g}"
+        for t in range(1, n_steps + 1):
+            if method == "adam":
+                w_new, state_1, state_2 = adam_step(w, state_1, state_2, g, t, eta=eta, beta_1=beta_1,
+                                                    beta_2=beta_2, epsilon=epsilon)
+            else:
+                mu = 0.0 if method == "gd" else momentum
+                w_new, state_1 = momentum_step(w, state_1, g, eta=eta, momentum=mu,
+                                               nesterov=method == "nesterov")
+            g = _checked_gradient(grad_fn, w_new) if np.all(np.isfinite(w_new)) else np.full_like(w, np.nan)
+            loss = _checked_loss(loss_fn, w_new) if loss_fn is not None else None
+            g_norm = float(np.linalg.norm(g))
+            if loss_fn is not None:
+                problem = watch.problem(w=w_new, g=g, loss=loss)
+            else:
+                problem = watch.problem(w=w_new, g=g, loss=g_norm, name="gradient norm")
+            if problem is not None:
+                status = "diverged"
+                message = (f"{method} diverged at step {t} with eta={eta:g}: {problem}; "
+                           f"stopped and kept the parameters of step {t - 1}")
+                break
+            w = w_new
+            path.append(w.copy())
+            losses.append(loss)
+            norms.append(g_norm)
+    return GDResult(
+        w=w,
+        path=np.array(path),
+        losses=np.array(losses, dtype=float) if loss_fn is not None else None,
+        grad_norms=np.array(norms),
+        status=status,
+        message=message,
+    )
+
+
+def inverse_scaling(eta0: float, power_t: float = 0.5, *, t0: float = 1.0, per: int = 1) -> Callable[[int], float]:
+    """The schedule ``eta_t = eta0 / (t / t0 + 1) ** power_t``, as a function of ``t``.
+
+    With ``t0=1`` this is scikit-learn's ``learning_rate='invscaling'``,
+    ``eta0 / (t + 1) ** power_t``, where scikit-learn counts in ``t`` the
+    *training samples* seen so far and applies the formula only at the end of
+    each epoch (the first epoch runs at ``eta0``). Here ``t`` counts updates;
+    a larger ``t0`` delays the decay (the rate halves, for ``power_t=1``, after
+    ``t0`` updates); ``per=k`` lowers the rate only every ``k`` updates (with
+    ``t`` the updates made by then), so ``per=n_batches`` changes it once per
+    epoch. For :func:`minibatch_sgd`'s ``eta``.
+    """
+    eta0 = _positive_number("eta0", eta0)
+    power_t = _non_negative_number("power_t", power_t)
+    t0 = _positive_number("t0", t0)
+    per = _positive_int("per", per)
+
+    def schedule(t: int) -> float:
+        return eta0 / ((t // per) * per / t0 + 1) ** power_t
+
+    return schedule
 
 
 # ------------------------------------------------------------ loss surfaces
