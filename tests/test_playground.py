@@ -67,6 +67,7 @@ if (q.mode === "train" || q.mode === "forward") {
 } else if (q.mode === "quad") {
   Object.assign(out, mlp.quadDescent(q.land, q.w0, { eta: q.eta, momentum: q.momentum, steps: q.steps }));
   out.curvature = mlp.quadCurvature(q.land);
+  out.rate = mlp.quadRate(q.land, q.eta, q.momentum);
 }
 process.stdout.write(JSON.stringify(out));
 """
@@ -263,6 +264,16 @@ def test_js_landscape_descent_matches_nncourse_optim(node, data, eta):
     np.testing.assert_allclose(js["losses"], res.losses, rtol=1e-9)
     np.testing.assert_allclose(js["curvature"]["eigenvalues"], land["eigenvalues"], rtol=1e-12)
     assert js["curvature"]["ceiling"] == pytest.approx(land["ceiling"], rel=1e-12)
+
+
+@pytest.mark.parametrize("eta, momentum", [(0.3, 0.0), (0.55, 0.0), (0.1, 0.5), (0.9, 0.5), (0.6, 0.9)])
+def test_js_growth_factor_is_the_spectral_radius(node, data, eta, momentum):
+    """quadRate is the largest |eigenvalue| of the heavy-ball update's 4x4 matrix."""
+    land = data["landscape"]
+    H, I = 2 * np.array(land["A"]), np.eye(2)
+    M = np.block([[(1 + momentum) * I - eta * H, -momentum * I], [I, 0 * I]])
+    js = node({"mode": "quad", "land": land, "w0": land["start"], "eta": eta, "momentum": momentum, "steps": 1})
+    assert js["rate"] == pytest.approx(max(abs(np.linalg.eigvals(M))), rel=1e-9)
 
 
 def test_landscape_divergence_is_where_lecture_04_says(node, data):

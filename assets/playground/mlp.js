@@ -337,3 +337,21 @@ export function quadCurvature(land) {
   const eig = [mean - root, mean + root];
   return { eigenvalues: eig, ceiling: 2 / eig[1] };
 }
+
+/**
+ * How fast the error w - w* shrinks (< 1) or grows (> 1) per step, in the long run:
+ * the spectral radius of the update. Along an eigenvector of H with eigenvalue
+ * lambda, heavy-ball descent gives e_{t+1} = (1 + momentum - eta lambda) e_t - momentum e_{t-1},
+ * whose growth factors are the roots r of r^2 - (1 + momentum - eta lambda) r + momentum = 0.
+ * Without momentum that is |1 - eta lambda|, below 1 for every lambda exactly when
+ * eta < 2 / lambda_max (lecture 04); with momentum the ceiling moves to 2 (1 + momentum) / lambda_max.
+ */
+export function quadRate(land, eta, momentum = 0) {
+  let rate = 0;
+  for (const lambda of quadCurvature(land).eigenvalues) {
+    const b = 1 + momentum - eta * lambda, disc = b * b - 4 * momentum;
+    const r = disc >= 0 ? (Math.abs(b) + Math.sqrt(disc)) / 2 : Math.sqrt(momentum);
+    rate = Math.max(rate, r);
+  }
+  return rate;
+}
