@@ -408,6 +408,24 @@ def _set_range(tab, selector: str, value: str) -> None:
     tab.locator(selector).fill(value)  # sets the value and fires input/change, as dragging does
 
 
+def _axe_problems(tab) -> list[str]:
+    return rs.check_accessibility(rs.PageReport(PLAYGROUND, "page", axe=rs.run_axe(tab, "page")))
+
+
+def test_playground_is_accessible_once_mounted(playground):
+    """test_accessible may run axe before the demos have fetched their data: here they are drawn,
+    in both states of the explorer's verdict and with the network trained."""
+    tab = playground
+    assert tab.locator("#lrx-eta").get_attribute("aria-valuetext") is None  # a plain number is announced
+    problems = _axe_problems(tab)
+    _set_range(tab, "#lrx-eta", "0.55")
+    tab.click("#mlpg-step")
+    problems += _axe_problems(tab)
+    _set_range(tab, "#lrx-eta", "0.3")
+    tab.click("#mlpg-reset")
+    assert_no_problems(problems)
+
+
 def test_playground_lr_explorer_sliders_move_the_path_and_the_curve(playground):
     tab = playground
     _set_range(tab, "#lrx-eta", "0.3")

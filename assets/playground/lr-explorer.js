@@ -33,8 +33,10 @@ export function mount(host, land) {
       .nn-playground .nn-figures { display: flex; flex-wrap: wrap; gap: 12px; justify-content: center; }
       .nn-playground svg, .nn-playground canvas { display: block; max-width: 100%; height: auto; }
       .nn-playground svg text { fill: currentColor; font-size: 14px; }
-      .nn-playground .nn-bad { color: ${C.bad}; font-weight: bold; }
-      .nn-playground .nn-good { color: ${C.ok}; font-weight: bold; }
+      /* white on a dark Okabe-Ito green / vermillion: contrast above 6:1, in the light and the dark theme */
+      .nn-playground .nn-good, .nn-playground .nn-bad { color: #fff; font-weight: bold; padding: 0 0.3em; border-radius: 3px; }
+      .nn-playground .nn-good { background: #00704F; }
+      .nn-playground .nn-bad { background: #B03A00; }
       .nn-playground button { font-size: 17px; padding: 0.15em 0.8em; }
       .nn-playground select { font-size: 17px; }
     </style>

@@ -36,7 +36,10 @@ export function mount(host, data) {
       .nn-playground svg text { fill: currentColor; font-size: 14px; }
       .nn-playground button, .nn-playground select { font-size: 17px; }
       .nn-playground button { padding: 0.15em 0.8em; min-width: 4.2em; }
-      .nn-playground .nn-bad { color: #D55E00; font-weight: bold; }
+      /* white on a dark Okabe-Ito green / vermillion: contrast above 6:1, in the light and the dark theme */
+      .nn-playground .nn-good, .nn-playground .nn-bad { color: #fff; font-weight: bold; padding: 0 0.3em; border-radius: 3px; }
+      .nn-playground .nn-good { background: #00704F; }
+      .nn-playground .nn-bad { background: #B03A00; }
     </style>
     <div class="nn-controls">
       <label for="mlpg-layers">hidden layers <select id="mlpg-layers">${options([1, 2], 2)}</select></label>
