@@ -35,6 +35,10 @@ export function mount(host, data) {
       .nn-playground svg, .nn-playground canvas { display: block; max-width: 100%; height: auto; }
       .nn-playground svg text { fill: currentColor; font-size: 14px; }
       .nn-playground button, .nn-playground select { font-size: 17px; }
+      /* the page's text colour, in the light and the dark theme alike */
+      .nn-playground button, .nn-playground select { color: inherit; background: transparent; border: 1px solid currentColor; border-radius: 4px; }
+      .nn-playground select option { color: #222; background: #fff; }
+      .nn-playground button[aria-pressed=true] { font-weight: bold; }
       .nn-playground button { padding: 0.15em 0.8em; min-width: 4.2em; }
       /* white on a dark Okabe-Ito green / vermillion: contrast above 6:1, in the light and the dark theme */
       .nn-playground .nn-good, .nn-playground .nn-bad { color: #fff; font-weight: bold; padding: 0 0.3em; border-radius: 3px; }
