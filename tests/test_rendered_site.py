@@ -69,7 +69,8 @@ def expected_pages() -> list[str]:
 
 PAGES = expected_pages()
 DECKS = [p for p in PAGES if rs.is_deck(p)]
-NOTEBOOK_PAGES = [p for p in PAGES if p != "index.html" and not rs.is_deck(p)]
+# Pages rendered from a notebook (not index.qmd, not playground.qmd), which carry Binder/Colab links.
+NOTEBOOK_PAGES = [p for p in PAGES if not rs.is_deck(p) and (ROOT / PurePosixPath(p).with_suffix(".ipynb")).is_file()]
 LECTURE_PAGES = [p for p in NOTEBOOK_PAGES if p.startswith("lectures/")]
 
 
@@ -358,3 +359,193 @@ def test_link_checks_bite(broken):
         rs.check_notebook_page_links(copy, page, _expected_notebook_links(page)))
     assert "its slides 02-the-multilayer-perceptron-slides.html were not rendered" in "\n".join(
         rs.check_links_to_slides(copy, "lectures/02-the-multilayer-perceptron.html"))
+
+
+# --- 6. the playground: the demos react to every control ---------------------------------
+# playground.qmd includes assets/playground/lr-explorer.qmd and mlp-playground.qmd; the
+# offline and accessibility tests above cover the page (it is in project.render). Here a
+# browser moves every slider and presses every button, as a reader would, and checks that
+# what is drawn changes. tests/test_playground.py checks the numbers themselves.
+
+PLAYGROUND = "playground.html"
+MIN_STEPS_PER_SECOND = 30
+
+
+def test_playground_is_in_the_site_checks():
+    assert PLAYGROUND in PAGES, "playground.qmd must be in project.render (offline and a11y checks)"
+    assert PLAYGROUND not in NOTEBOOK_PAGES
+
+
+@pytest.fixture(scope="module")
+def playground(site, chromium):
+    """The playground page, open in a tab with both demos mounted; its uncaught errors are recorded."""
+    with rs.serve(site) as base:
+        context = chromium.new_context(viewport=rs.PAGE)
+        tab = context.new_page()
+        tab.errors = []
+        tab.on("pageerror", lambda e: tab.errors.append(str(e)))
+        tab.goto(base + PLAYGROUND, wait_until="load")
+        tab.wait_for_selector('[data-nn-demo="lr-explorer"][data-mounted]', timeout=20000)
+        tab.wait_for_selector('[data-nn-demo="mlp-playground"][data-mounted]', timeout=20000)
+        yield tab
+        context.close()
+
+
+def _attr(tab, selector: str, name: str) -> str:
+    return tab.locator(selector).get_attribute(name) or ""
+
+
+def _lrx(tab) -> dict:
+    return tab.evaluate("""() => ({
+        path: document.querySelector('.lrx-path').getAttribute('points'),
+        loss: document.querySelector('.lrx-loss').getAttribute('points'),
+        status: document.querySelector('.nn-lrx').dataset.status,
+        steps: +document.querySelector('.nn-lrx').dataset.steps,
+        text: document.querySelector('#lrx-status').textContent })""")
+
+
+def _set_range(tab, selector: str, value: str) -> None:
+    tab.locator(selector).fill(value)  # sets the value and fires input/change, as dragging does
+
+
+def _axe_problems(tab) -> list[str]:
+    return rs.check_accessibility(rs.PageReport(PLAYGROUND, "page", axe=rs.run_axe(tab, "page")))
+
+
+def test_playground_is_accessible_once_mounted(playground):
+    """test_accessible may run axe before the demos have fetched their data: here they are drawn,
+    in both states of the explorer's verdict and with the network trained."""
+    tab = playground
+    assert tab.locator("#lrx-eta").get_attribute("aria-valuetext") is None  # a plain number is announced
+    problems = _axe_problems(tab)
+    _set_range(tab, "#lrx-eta", "0.55")
+    tab.click("#mlpg-step")
+    problems += _axe_problems(tab)
+    _set_range(tab, "#lrx-eta", "0.3")
+    tab.click("#mlpg-reset")
+    assert_no_problems(problems)
+
+
+def test_playground_lr_explorer_sliders_move_the_path_and_the_curve(playground):
+    tab = playground
+    _set_range(tab, "#lrx-eta", "0.3")
+    before = _lrx(tab)
+    assert before["status"] == "converges" and "converges" in before["text"]
+    for selector, key in [("#lrx-eta", "ArrowRight"), ("#lrx-momentum", "ArrowRight"), ("#lrx-steps", "ArrowLeft")]:
+        state = _lrx(tab)
+        tab.locator(selector).focus()
+        tab.keyboard.press(key)
+        after = _lrx(tab)
+        assert after["path"] != state["path"], f"{selector}: the path did not change"
+        assert after["loss"] != state["loss"], f"{selector}: the loss curve did not change"
+    assert _lrx(tab)["steps"] == 49
+    assert "momentum" in _lrx(tab)["text"]
+    _set_range(tab, "#lrx-momentum", "0")
+    _set_range(tab, "#lrx-steps", "50")
+
+
+def test_playground_lr_explorer_says_diverges_above_the_ceiling(playground):
+    tab = playground
+    _set_range(tab, "#lrx-momentum", "0")
+    _set_range(tab, "#lrx-steps", "60")
+    _set_range(tab, "#lrx-eta", "0.51")  # the ceiling 2 / lambda_max is 0.520 (lecture 04)
+    below = _lrx(tab)
+    assert below["status"] == "converges" and "below the ceiling" in below["text"]
+    _set_range(tab, "#lrx-eta", "0.53")
+    above = _lrx(tab)
+    assert above["status"] == "diverges" and "diverges" in above["text"] and "above the ceiling" in above["text"]
+    _set_range(tab, "#lrx-eta", "0.55")  # lecture 04: stopped as diverged after 31 steps
+    assert "stopped at step 32" in _lrx(tab)["text"]
+    tab.locator("#lrx-eta").focus()
+    tab.keyboard.press("End")
+    assert _lrx(tab)["status"] == "diverges"
+    _set_range(tab, "#lrx-eta", "0.3")
+    assert not tab.errors
+
+
+def _mlpg(tab) -> dict:
+    return tab.evaluate("""() => {
+        const root = document.querySelector('.nn-mlpg');
+        return { steps: +root.dataset.steps, loss: root.dataset.loss, accuracy: root.dataset.accuracy,
+                 canvas: document.querySelector('#mlpg-boundary').toDataURL(),
+                 curve: document.querySelector('.mlpg-loss').getAttribute('points') || '',
+                 play: document.querySelector('#mlpg-play').textContent,
+                 pressed: document.querySelector('#mlpg-play').getAttribute('aria-pressed') };
+    }""")
+
+
+def _steps(tab, n: int) -> dict:
+    for _ in range(n):
+        tab.click("#mlpg-step")
+    return _mlpg(tab)
+
+
+def test_playground_mlp_buttons(playground):
+    tab = playground
+    tab.click("#mlpg-reset")
+    start = _mlpg(tab)
+    assert start["steps"] == 0 and start["curve"] == ""
+    one = _steps(tab, 1)
+    assert one["steps"] == 1 and one["canvas"] != start["canvas"] and one["curve"] != ""
+    tab.click("#mlpg-play")
+    tab.wait_for_timeout(1000)
+    playing = _mlpg(tab)
+    assert playing["play"] == "Pause" and playing["pressed"] == "true"
+    assert playing["steps"] > 10, "one second of play made fewer than 10 steps"
+    tab.click("#mlpg-play")
+    paused = _mlpg(tab)
+    tab.wait_for_timeout(300)
+    assert _mlpg(tab)["steps"] == paused["steps"] and paused["play"] == "Play" and paused["pressed"] == "false"
+    assert paused["canvas"] != one["canvas"] and paused["curve"] != one["curve"]
+    assert float(paused["loss"]) < float(one["loss"]), "training did not lower the loss"
+    tab.click("#mlpg-reset")
+    again = _mlpg(tab)
+    assert again["steps"] == 0 and again["canvas"] == start["canvas"], "reset must return to the same initial weights"
+    assert not tab.errors
+
+
+def test_playground_mlp_controls_change_the_network(playground):
+    tab = playground
+    tab.click("#mlpg-reset")
+    base = _mlpg(tab)
+    for selector, value in [("#mlpg-layers", "1"), ("#mlpg-width", "4"), ("#mlpg-activation", "tanh")]:
+        tab.select_option(selector, value)
+        changed = _mlpg(tab)
+        assert changed["steps"] == 0 and changed["canvas"] != base["canvas"], f"{selector}={value} changed nothing"
+        base = changed
+    # the optimiser and the learning rate change what a step does
+    after = {}
+    for solver in ("gd", "adam"):
+        tab.select_option("#mlpg-solver", solver)
+        after[solver] = _steps(tab, 3)["loss"]
+    assert after["gd"] != after["adam"]
+    losses = []
+    for rate in ("8", "10"):  # slider stops 0.5 and 2
+        tab.select_option("#mlpg-solver", "gd")
+        _set_range(tab, "#mlpg-lr", rate)
+        assert tab.locator("#mlpg-lr-out").text_content() == {"8": "0.5", "10": "2"}[rate]
+        tab.click("#mlpg-reset")
+        losses.append(_steps(tab, 3)["loss"])
+    assert losses[0] != losses[1]
+    for selector, value in [("#mlpg-layers", "2"), ("#mlpg-width", "8"), ("#mlpg-activation", "relu")]:
+        tab.select_option(selector, value)
+    assert not tab.errors
+
+
+def test_playground_mlp_trains_smoothly(playground):
+    """A 2-16-16-1 network on the 200 moons: training step + full redraw at least 30 times a second."""
+    tab = playground
+    tab.select_option("#mlpg-layers", "2")
+    tab.select_option("#mlpg-width", "16")
+    tab.select_option("#mlpg-solver", "adam")
+    ms = tab.evaluate("() => document.querySelector('.nn-mlpg').benchmark(200)")
+    tab.click("#mlpg-reset")
+    tab.click("#mlpg-play")
+    tab.wait_for_timeout(2000)
+    tab.click("#mlpg-play")
+    played = _mlpg(tab)["steps"] / 2
+    print(f"\n2-16-16-1, 200 points: {1000 / ms:.0f} steps + redraws per second "
+          f"({ms:.2f} ms each); while playing (one per animation frame): {played:.0f} per second")
+    assert 1000 / ms >= MIN_STEPS_PER_SECOND
+    assert played >= MIN_STEPS_PER_SECOND
+    tab.click("#mlpg-reset")
