@@ -208,6 +208,18 @@ class SGDResult:
 
 
 # ------------------------------------------------------------ full batch GD
+
+def _evaluate(grad_fn, loss_fn, watch, w_new):
+    """Gradient, loss and gradient norm at a new point, and the divergence watch's verdict on them."""
+    g = _checked_gradient(grad_fn, w_new) if np.all(np.isfinite(w_new)) else np.full_like(w_new, np.nan)
+    loss = _checked_loss(loss_fn, w_new) if loss_fn is not None else None
+    g_norm = float(np.linalg.norm(g))
+    if loss_fn is not None:
+        problem = watch.problem(w=w_new, g=g, loss=loss)
+    else:
+        problem = watch.problem(w=w_new, g=g, loss=g_norm, name="gradient norm")
+    return g, loss, g_norm, problem
+
 def gradient_descent(
     grad_fn: Callable[[np.ndarray], np.ndarray],
     w0,
@@ -293,13 +305,7 @@ def gradient_descent(
             if g_norm <= tol:
                 break
             w_new = w - eta * g
-            g = _checked_gradient(grad_fn, w_new) if np.all(np.isfinite(w_new)) else np.full_like(w, np.nan)
-            loss = _checked_loss(loss_fn, w_new) if loss_fn is not None else None
-            g_norm = float(np.linalg.norm(g))
-            if loss_fn is not None:
-                problem = watch.problem(w=w_new, g=g, loss=loss)
-            else:
-                problem = watch.problem(w=w_new, g=g, loss=g_norm, name="gradient norm")
+            g, loss, g_norm, problem = _evaluate(grad_fn, loss_fn, watch, w_new)
             if problem is not None:
                 status = "diverged"
                 message = (f"diverged at step {t} with eta={eta:g}: {problem}; "
@@ -588,13 +594,7 @@ def descend(
                 mu = 0.0 if method == "gd" else momentum
                 w_new, state_1 = momentum_step(w, state_1, g, eta=eta, momentum=mu,
                                                nesterov=method == "nesterov")
-            g = _checked_gradient(grad_fn, w_new) if np.all(np.isfinite(w_new)) else np.full_like(w, np.nan)
-            loss = _checked_loss(loss_fn, w_new) if loss_fn is not None else None
-            g_norm = float(np.linalg.norm(g))
-            if loss_fn is not None:
-                problem = watch.problem(w=w_new, g=g, loss=loss)
-            else:
-                problem = watch.problem(w=w_new, g=g, loss=g_norm, name="gradient norm")
+            g, loss, g_norm, problem = _evaluate(grad_fn, loss_fn, watch, w_new)
             if problem is not None:
                 status = "diverged"
                 message = (f"{method} diverged at step {t} with eta={eta:g}: {problem}; "
