@@ -220,6 +220,7 @@ def _evaluate(grad_fn, loss_fn, watch, w_new):
         problem = watch.problem(w=w_new, g=g, loss=g_norm, name="gradient norm")
     return g, loss, g_norm, problem
 
+
 def gradient_descent(
     grad_fn: Callable[[np.ndarray], np.ndarray],
     w0,
