@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
 import os
 import re
 import shutil
@@ -223,7 +222,7 @@ IMAGES_WITHOUT_ALT_JS = r"""
 
 # Walk every slide of a reveal.js deck at its own size and measure it.
 SLIDES_JS = r"""
-async (minFigure) => {
+async () => {
   Reveal.configure({ transition: 'none', backgroundTransition: 'none', fragments: false });
   const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   const height = Reveal.getConfig().height;
@@ -329,7 +328,7 @@ def inspect(browser_, base: str, page: str, *, slides: bool = True, axe: bool = 
         report.raw_math = tab.evaluate(RAW_MATH_JS)
         report.images_without_alt = tab.evaluate(IMAGES_WITHOUT_ALT_JS)
         if kind == "deck" and slides:
-            report.slides = tab.evaluate(SLIDES_JS, MIN_FIGURE_HEIGHT)
+            report.slides = tab.evaluate(SLIDES_JS)
         if axe:
             report.axe = run_axe(tab, kind)
     finally:
@@ -505,6 +504,3 @@ def check_links_to_slides(site: Path, page: str) -> list[str]:
         problems.append(f"{page}: its slides {deck} were not rendered")
     return problems
 
-
-def summarise(reports: Iterable[PageReport]) -> str:
-    return json.dumps([r.__dict__ for r in reports], indent=1)
