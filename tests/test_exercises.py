@@ -150,8 +150,7 @@ def expected():
 
 
 def test_student_notebooks_are_up_to_date(expected):
-    stale = [p.relative_to(ROOT).as_posix() for p, data in expected.items()
-             if not p.exists() or p.read_bytes() != data]
+    stale = [p.relative_to(ROOT).as_posix() for p, data in expected.items() if not gen.up_to_date(p, data)]
     assert not stale, f"out of date: {stale}; run {gen.COMMAND}"
     assert gen.orphans(ROOT, expected) == []
 
@@ -179,6 +178,17 @@ def test_check_mode_passes_then_bites_on_a_stale_and_an_orphan_notebook(tmp_path
     (root / "notebooks" / "solutions" / SOLUTIONS[0].name).unlink()     # its solution is gone
     assert gen.main(["--check", "--root", str(root)]) == 1
     assert "whose solution is gone" in capsys.readouterr().err
+
+
+def test_a_crlf_checkout_is_up_to_date(tmp_path):
+    """Git for Windows may check the notebooks out with CRLF line endings; that is not a stale notebook."""
+    root = make_tmp_root(tmp_path)
+    for path in (root / "notebooks").rglob("*.ipynb"):
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    assert gen.main(["--check", "--root", str(root)]) == 0
+    student = root / "notebooks" / SOLUTIONS[0].name
+    student.write_bytes(student.read_bytes().replace(b"YOUR ANSWER", b"YOUR ANSWR", 1))
+    assert gen.main(["--check", "--root", str(root)]) == 1
 
 
 def test_generation_is_deterministic_and_leaves_the_input_alone():

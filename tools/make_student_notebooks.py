@@ -380,6 +380,11 @@ def orphans(root: Path, expected: dict[Path, bytes]) -> list[Path]:
     return found
 
 
+def up_to_date(path: Path, data: bytes) -> bool:
+    """Whether `path` holds `data`, line endings aside (a Windows checkout may have CRLF)."""
+    return path.exists() and path.read_bytes().replace(b"\r\n", b"\n") == data
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true",
@@ -395,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     if not expected:
         print(f"error: no solution notebooks in {root / SOLUTIONS_DIR}", file=sys.stderr)
         return 2
-    stale = [p for p, data in expected.items() if not p.exists() or p.read_bytes() != data]
+    stale = [p for p, data in expected.items() if not up_to_date(p, data)]
     left_over = orphans(root, expected)
     for path in left_over:
         print(f"error: {path.relative_to(root).as_posix()} is a student version whose solution is gone; delete it",
