@@ -8,6 +8,7 @@ offline, and it would be a package outside the course's lock.
 """
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -57,11 +58,29 @@ def test_actionlint_catches_a_broken_workflow(actionlint, tmp_path):
     assert "no-such-job" in result.stdout + result.stderr
 
 
-def test_workflow_runs_the_readme_commands():
-    workflow = (ROOT / ".github" / "workflows" / "ci.yml").read_text()
-    readme = (ROOT / "README.md").read_text()
-    for command in ("python -m pip install -r requirements.txt", "python -m pytest"):
-        assert command in readme, f"README lost its command {command!r}"
-        assert command in workflow, f"the workflow does not run {command!r}"
-    ci_run = (ROOT / ".ci" / "run").read_text()
-    assert "python -m pip install --quiet -r requirements.txt" in ci_run and "python -m pytest" in ci_run
+def test_workflow_and_ci_run_the_readme_commands():
+    workflow = (ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci_run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    for command in ("uv run pytest", "uv run jupyter lab"):
+        assert f"\n{command}" in readme, f"README lost its command {command!r}"
+    assert "run: uv run pytest" in workflow and "run: uv run jupyter lab --help" in workflow
+    assert "\nuv run pytest\n" in ci_run, ".ci/run must run the README's test command"
+
+
+def test_ci_installs_the_uv_that_the_lock_pins():
+    pinned = re.search(r'"uv==([^"]+)"', (ROOT / "pyproject.toml").read_text(encoding="utf-8"))[1]
+    ci_run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    workflow = (ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
+    assert f"uv_version={pinned}\n" in ci_run
+    assert f'UV_VERSION: "{pinned}"' in workflow
+
+
+def test_the_workflow_tests_every_student_platform():
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
+    matrix = workflow["jobs"]["laptops"]["strategy"]["matrix"]
+    assert set(matrix["os"]) == {"ubuntu-latest", "macos-latest", "windows-latest"}
+    assert {"3.11", "3.13"} <= set(matrix["python"])
+    assert workflow["jobs"]["laptops"]["strategy"]["fail-fast"] is False
