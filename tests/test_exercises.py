@@ -253,6 +253,58 @@ def test_student_notebook_fails_only_at_its_checks(solution):
     assert error.traceback == [f"Not answered yet: {error.evalue}"]
 
 
+def exercise_alone(student_nb) -> list:
+    """One notebook that runs each exercise's given code on the Setup alone, in a cleared namespace.
+
+    For exercise k: `%reset -f` (no earlier answer, no earlier exercise's names), the
+    Setup's code cells (those before the first exercise), then the untagged code cells
+    of exercise k: what a student runs who starts on exercise k. Each group opens with a
+    marker cell, so that an error is traced back to its exercise.
+    """
+    headings = [i for i, cell in enumerate(student_nb.cells) if gen.TAG_EXERCISE in tags(cell)]
+    ends = headings[1:] + [next((i for i, c in enumerate(student_nb.cells) if i > headings[-1]
+                                 and c.cell_type == "markdown" and c.source.startswith("## ")),
+                                len(student_nb.cells))]
+    setup = [c.source for c in student_nb.cells[:headings[0]] if c.cell_type == "code"]
+    cells = []
+    for number, (start, end) in enumerate(zip(headings, ends), start=1):
+        given = [c.source for c in student_nb.cells[start:end] if c.cell_type == "code" and not tags(c)]
+        cells.append(new_code_cell(f"%reset -f\n# exercise {number} alone"))
+        cells += [new_code_cell(source) for source in setup + given]
+    return new_notebook(cells=cells, metadata=student_nb.metadata)
+
+
+def exercise_alone_problems(executed) -> list[str]:
+    problems, exercise = [], None
+    for cell in executed.cells:
+        marker = re.search(r"# exercise (\d+) alone", cell.source)
+        if marker:
+            exercise = int(marker[1])
+        for out in cell.get("outputs", []):
+            if out.output_type == "error":
+                problems.append(f"exercise {exercise} needs more than the Setup: {out.ename}: {out.evalue}")
+    return problems
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=SOLUTION_IDS)
+def test_every_exercise_can_be_started_after_the_setup_alone(solution):
+    """A student may start on exercise 5: its given code needs the Setup, never an earlier answer."""
+    executed = execute_allowing_errors(exercise_alone(read(student_of(solution))), ROOT / "notebooks")
+    assert exercise_alone_problems(executed) == []
+
+
+def test_starting_alone_bites_on_an_exercise_that_needs_an_earlier_answer():
+    student = read(student_of(SOLUTIONS[0]))
+    second = [i for i, c in enumerate(student.cells) if gen.TAG_EXERCISE in tags(c)][1]
+    student.cells.insert(second + 1, new_code_cell("needs_exercise_1 = softplus(0.0)"))
+    nb = exercise_alone(student)
+    nb.cells = [c for c in nb.cells if "exercise 2 alone" in c.source or "softplus" in c.source][:2]
+    executed = execute_allowing_errors(nb, ROOT / "notebooks")
+    assert exercise_alone_problems(executed) == [
+        "exercise 2 needs more than the Setup: NameError: name 'softplus' is not defined"
+    ]
+
+
 def _run(sources_and_tags, errors):
     """A fake executed notebook: (source, tags) cells, `errors` = {cell index: ename}."""
     nb = new_notebook()

@@ -262,7 +262,10 @@ def _note_cell(solution_name: str):
         "Every answer below is a placeholder, a cell starting with `# YOUR ANSWER`, where each `...` "
         "waits for your code, or a question to answer in words. Run the notebook from the top: "
         "each exercise ends with a **check** cell that prints a line starting with ✓ when your answer "
-        "is right, or says what is still missing. "
+        "is right, or stops the run there and says what is still missing. "
+        "To start on a later exercise, run the Setup cells, then click that exercise's heading and "
+        "choose *Run ▸ Run Selected Cell and All Below*: each exercise needs only the Setup, never "
+        "an earlier answer. "
         f"Stuck? The [worked solutions](solutions/{solution_name}) show one way to answer each exercise.\n>\n"
         f"> *For contributors: this notebook is generated from the solutions by `{COMMAND}`; "
         "edit the solutions, never this file.*",
