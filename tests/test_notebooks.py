@@ -1,6 +1,6 @@
 """Every stored notebook is what a fresh kernel produced, and nbval really bites.
 
-nbval itself (run on every notebook by `python -m pytest`, see pyproject.toml)
+nbval itself (run on every notebook by `uv run pytest`, see pyproject.toml)
 compares each stored output with a fresh execution. The tests here check what
 nbval does not: that the stored notebook was run top to bottom in one fresh
 kernel with nothing left out, and, on a small notebook made for the purpose,
