@@ -334,7 +334,7 @@ def test_workflow_renders_and_publishes_the_site(config):
     version = workflow["env"]["QUARTO_VERSION"]
     steps = workflow["jobs"]["site"]["steps"]
     runs = [step.get("run", "") for step in steps]
-    assert any(run.strip() == "quarto render" for run in runs), "the site job runs `quarto render`"
+    assert any(run.strip() == "uv run quarto render" for run in runs), "the site job runs `uv run quarto render`"
     upload = [s for s in steps if str(s.get("uses", "")).startswith("actions/upload-pages-artifact")]
     assert upload and upload[0]["with"]["path"] == config["project"]["output-dir"]
     assert f"**{version}**" in (ROOT / "index.qmd").read_text(encoding="utf-8"), (
