@@ -459,3 +459,112 @@ def test_minibatch_sgd_accepts_a_schedule():
     assert seen == list(range(8))
     with pytest.raises(ValueError, match="schedule"):
         minibatch_sgd(mse_grad, np.zeros(3), X, y, eta=lambda t: 0.0, n_epochs=1, batch_size=50, rng=0)
+
+
+# ------------------------------------------- momentum on a quadratic: rates and ceilings
+from nncourse.optim import momentum_ceiling, momentum_matrix, momentum_rate  # noqa: E402
+
+# quad_loss has Hessian 2A: eigenvalues 2 and 20, eigenvectors the two axes.
+LAMS = np.array([2.0, 20.0])
+
+
+def _fitted_rate(path, first):
+    """Geometric rate of ||w_t - W_STAR|| fitted (log-linear least squares) from step `first`
+    until it first falls below 1e-9 (further down, rounding errors take over)."""
+    d = np.linalg.norm(path - W_STAR, axis=1)
+    below = np.flatnonzero(d < 1e-9)
+    d = d[first:below[0] if below.size else len(d)]
+    return float(np.exp(np.polyfit(np.arange(len(d)), np.log(d), 1)[0]))
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_momentum_matrix_is_one_momentum_step_along_a_curvature(nesterov):
+    lam, w_star = 20.0, 3.0                  # L = lam / 2 (w - 3)^2, gradient lam (w - 3)
+    w, v = np.array([1.0]), np.zeros(1)
+    state = np.array([w[0] - w_star, 0.0])
+    M = momentum_matrix(lam, eta=0.04, momentum=0.7, nesterov=nesterov)
+    for _ in range(6):
+        w, v = momentum_step(w, v, lam * (w - w_star), eta=0.04, momentum=0.7, nesterov=nesterov)
+        state = M @ state
+        np.testing.assert_allclose(state, [w[0] - w_star, v[0]], rtol=0, atol=1e-13)
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_momentum_matrix_predicts_scikit_learns_sgd_optimizer(nesterov):
+    theta = np.zeros(2)
+    opt = SGDOptimizer([theta], learning_rate_init=0.04, momentum=0.9, nesterov=nesterov)
+    for _ in range(40):
+        opt.update_params([theta], [quad_grad(theta)])
+    for axis, lam in enumerate(LAMS):       # the axes are the eigenvectors
+        M = momentum_matrix(lam, eta=0.04, momentum=0.9, nesterov=nesterov)
+        e0 = 0.0 - W_STAR[axis]
+        predicted = (np.linalg.matrix_power(M, 40) @ [e0, 0.0])[0]
+        assert theta[axis] - W_STAR[axis] == pytest.approx(predicted, rel=1e-9, abs=1e-12)
+
+
+def test_momentum_rate_without_momentum_is_gradient_descents_factor():
+    for eta in (0.01, 0.07, 0.099, 0.12):
+        assert momentum_rate(LAMS, eta=eta, momentum=0.0) == pytest.approx(np.abs(1 - eta * LAMS).max())
+        assert momentum_rate(LAMS, eta=eta, momentum=0.0, nesterov=True) == pytest.approx(
+            np.abs(1 - eta * LAMS).max())
+
+
+def test_heavy_ball_rate_is_sqrt_momentum_when_every_root_is_complex():
+    # roots complex when (1 + mu - eta lam)^2 < 4 mu; their modulus is then sqrt(det) = sqrt(mu)
+    assert momentum_rate(LAMS, eta=0.05, momentum=0.9) == pytest.approx(np.sqrt(0.9))
+    # Nesterov's determinant is mu (1 - eta lam): smaller, so it is faster at the same setting
+    assert momentum_rate(LAMS, eta=0.05, momentum=0.9, nesterov=True) < np.sqrt(0.9)
+
+
+def test_polyaks_optimal_heavy_ball_rate():
+    lo, hi = LAMS
+    kappa = hi / lo
+    eta = 4 / (np.sqrt(hi) + np.sqrt(lo)) ** 2
+    mu = ((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2
+    assert momentum_rate(LAMS, eta=eta, momentum=mu) == pytest.approx(
+        (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1), rel=1e-6)
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+@pytest.mark.parametrize("mu", [0.0, 0.5, 0.9, 0.99])
+def test_the_ceiling_is_where_the_rate_crosses_one(nesterov, mu):
+    ceiling = momentum_ceiling(LAMS.max(), momentum=mu, nesterov=nesterov)
+    assert momentum_rate(LAMS, eta=0.999 * ceiling, momentum=mu, nesterov=nesterov) < 1
+    assert momentum_rate(LAMS, eta=1.001 * ceiling, momentum=mu, nesterov=nesterov) > 1
+
+
+def test_ceiling_formulas():
+    assert momentum_ceiling(20.0, momentum=0.0) == pytest.approx(0.1)
+    assert momentum_ceiling(20.0, momentum=0.9) == pytest.approx(2 * 1.9 / 20)
+    assert momentum_ceiling(20.0, momentum=0.9, nesterov=True) == pytest.approx(2 * 1.9 / (2.8 * 20))
+
+
+@pytest.mark.parametrize("method", ["momentum", "nesterov"])
+def test_descend_shrinks_the_error_at_the_derived_rate(method):
+    nesterov = method == "nesterov"
+    for eta, mu in [(0.03, 0.9), (0.02, 0.5), (0.05, 0.3)]:
+        res = descend(quad_grad, [0.0, 0.0], method=method, eta=eta, momentum=mu, n_steps=300)
+        rate = momentum_rate(LAMS, eta=eta, momentum=mu, nesterov=nesterov)
+        assert _fitted_rate(res.path, first=50) == pytest.approx(rate, abs=2e-3)
+
+
+@pytest.mark.parametrize("method", ["momentum", "nesterov"])
+def test_descend_diverges_just_above_the_ceiling_only(method):
+    ceiling = momentum_ceiling(LAMS.max(), momentum=0.9, nesterov=method == "nesterov")
+    below = descend(quad_grad, [0.0, 0.0], method=method, eta=0.98 * ceiling, n_steps=3000, loss_fn=quad_loss)
+    above = descend(quad_grad, [0.0, 0.0], method=method, eta=1.02 * ceiling, n_steps=3000, loss_fn=quad_loss)
+    assert not below.diverged and below.losses[-1] < 1e-6
+    assert above.diverged
+
+
+@pytest.mark.parametrize("call", [
+    lambda: momentum_matrix(-1.0, eta=0.1, momentum=0.5),
+    lambda: momentum_matrix(1.0, eta=0.0, momentum=0.5),
+    lambda: momentum_matrix(1.0, eta=0.1, momentum=1.0),
+    lambda: momentum_rate([], eta=0.1, momentum=0.5),
+    lambda: momentum_ceiling(0.0, momentum=0.5),
+    lambda: momentum_ceiling(1.0, momentum=-0.1),
+])
+def test_momentum_helpers_reject_bad_arguments(call):
+    with pytest.raises(ValueError):
+        call()

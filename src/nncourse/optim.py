@@ -26,6 +26,10 @@ one update of (Nesterov) momentum (:func:`momentum_step`) and of Adam
 (:func:`adam_step`), a loop that runs any of them on a gradient function
 (:func:`descend`), and the ``'invscaling'`` learning-rate schedule
 (:func:`inverse_scaling`), which :func:`minibatch_sgd` accepts as its ``eta``.
+On a quadratic loss, momentum is a linear iteration: :func:`momentum_matrix`
+is its 2x2 matrix along one eigen-direction of the Hessian,
+:func:`momentum_rate` the spectral radius that sets the speed of convergence,
+and :func:`momentum_ceiling` the largest stable learning rate.
 """
 
 from __future__ import annotations
@@ -45,6 +49,9 @@ __all__ = [
     "gradient_descent",
     "inverse_scaling",
     "minibatch_sgd",
+    "momentum_ceiling",
+    "momentum_matrix",
+    "momentum_rate",
     "momentum_step",
     "loss_grid",
     "plot_loss_contours",
@@ -498,7 +505,8 @@ def momentum_step(w, velocity, g, *, eta: float, momentum: float = 0.9, nesterov
     ``v <- momentum * v - eta * g``, then moves by ``v`` (heavy-ball
     momentum) or, with ``nesterov=True``, by ``momentum * v - eta * g``: a
     second look-ahead with the *same* gradient ``g``, the reformulation of
-    Nesterov's method by Sutskever et al. (2013). ``momentum=0`` is plain
+    Nesterov's method by Bengio, Boulanger-Lewandowski and Pascanu (2013), in
+    which ``w`` is the look-ahead point. ``momentum=0`` is plain
     gradient descent. Returns the new ``(w, velocity)``; the inputs are not
     modified.
     """
@@ -636,6 +644,74 @@ def inverse_scaling(eta0: float, power_t: float = 0.5, *, t0: float = 1.0, per: 
         return eta0 / ((t // per) * per / t0 + 1) ** power_t
 
     return schedule
+
+
+# ----------------------------------------------- momentum on a quadratic
+def _momentum_setting(eta, momentum) -> tuple[float, float]:
+    eta = _positive_number("eta", eta)
+    if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real) or not (0 <= momentum < 1):
+        raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+    return eta, float(momentum)
+
+
+def momentum_matrix(lam: float, *, eta: float, momentum: float, nesterov: bool = False) -> np.ndarray:
+    """The 2x2 matrix of one :func:`momentum_step` on a quadratic loss, along one curvature.
+
+    On ``L(w) = L* + (w - w*)^T H (w - w*) / 2`` the gradient is ``H (w - w*)``.
+    Along an eigenvector of ``H`` with eigenvalue ``lam``, let ``e`` be the
+    component of ``w - w*`` and ``v`` that of the velocity; one step maps
+    ``(e, v)`` linearly to the next ``(e, v)``::
+
+        heavy ball:  [[1 - eta lam,              momentum   ],
+                      [ -eta lam,                momentum   ]]
+        Nesterov:    [[1 - (1 + momentum) eta lam, momentum**2],
+                      [ -eta lam,                momentum   ]]
+
+    (``momentum=0`` gives ``1 - eta lam``, gradient descent, in the corner.)
+    """
+    eta, mu = _momentum_setting(eta, momentum)
+    lam = float(lam)
+    if not np.isfinite(lam) or lam < 0:
+        raise ValueError(f"lam must be a non-negative curvature, got {lam!r}")
+    if nesterov:
+        return np.array([[1 - (1 + mu) * eta * lam, mu**2], [-eta * lam, mu]])
+    return np.array([[1 - eta * lam, mu], [-eta * lam, mu]])
+
+
+def momentum_rate(lams, *, eta: float, momentum: float, nesterov: bool = False) -> float:
+    """The spectral radius of momentum on a quadratic with Hessian eigenvalues ``lams``.
+
+    The largest modulus of an eigenvalue of :func:`momentum_matrix`, over all
+    curvatures in ``lams``: far from the start, the distance to the minimum
+    shrinks (or, above 1, grows) by this factor per step. With
+    ``momentum=0`` it is gradient descent's ``max |1 - eta lam|``.
+    """
+    lams = np.atleast_1d(np.asarray(lams, dtype=float))
+    if lams.ndim != 1 or lams.size == 0:
+        raise ValueError(f"lams must be a non-empty list of curvatures, got shape {lams.shape}")
+    return max(float(np.abs(np.linalg.eigvals(momentum_matrix(lam, eta=eta, momentum=momentum,
+                                                              nesterov=nesterov))).max())
+               for lam in lams)
+
+
+def momentum_ceiling(lam_max: float, *, momentum: float, nesterov: bool = False) -> float:
+    """The largest stable learning rate of momentum on a quadratic (the rate 1 is reached there).
+
+    The eigenvalues of :func:`momentum_matrix` are the roots of
+    ``z**2 - a z + b`` with ``a = 1 + mu - eta lam``, ``b = mu`` (heavy ball)
+    or ``a = (1 + mu)(1 - eta lam)``, ``b = mu (1 - eta lam)`` (Nesterov).
+    Both lie inside the unit circle if and only if ``|b| < 1`` and
+    ``|a| < 1 + b``; for ``0 <= mu < 1`` the binding condition is
+    ``a > -(1 + b)``, which gives::
+
+        heavy ball:  eta < 2 (1 + mu) / lam_max
+        Nesterov:    eta < 2 (1 + mu) / ((1 + 2 mu) lam_max)
+
+    (``momentum=0``: gradient descent's ``2 / lam_max``.)
+    """
+    lam_max = _positive_number("lam_max", lam_max)
+    _, mu = _momentum_setting(1.0, momentum)
+    return 2 * (1 + mu) / ((1 + 2 * mu if nesterov else 1) * lam_max)
 
 
 # ------------------------------------------------------------ loss surfaces
