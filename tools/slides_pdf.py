@@ -75,8 +75,9 @@ def missing_tools() -> list[str]:
         missing.append("node (Node.js) is not installed")
     if not DECKTAPE.is_file():
         missing.append(f"decktape is not installed ({DECKTAPE}): run `npm ci`")
-    if find_chromium() is None:
-        missing.append("no Chromium (apt-get install chromium, or set NNCOURSE_CHROMIUM)")
+    chromium = find_chromium()
+    if chromium is None or not os.access(chromium, os.X_OK):
+        missing.append(f"no Chromium{f' at {chromium}' if chromium else ''} (apt-get install chromium, or set NNCOURSE_CHROMIUM)")
     for tool in ("pdftotext", "pdftoppm", "pdfinfo"):
         if not shutil.which(tool):
             missing.append(f"{tool} is not installed (apt-get install poppler-utils)")
