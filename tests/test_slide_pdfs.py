@@ -11,11 +11,13 @@ then checks each PDF with `slides_pdf.pdf_problems`:
 2. no blank page (pdftoppm at 20 dpi: less than 0.1 % of the page differs from
    its background);
 3. no page whose text (pdftotext) holds "Math Processing Error" or a formula
-   left as raw TeX.
+   left as raw TeX;
+4. an image (pdfimages) on the page of every slide that shows a figure.
 
 The second half shows each check failing on a deliberately broken copy of a real
-export: a page missing, an extra blank page, a page with "[Math Processing
-Error]", a page with raw TeX.
+export of lecture 05: a page missing, an extra blank page, a blank page for a
+slide, a page with "[Math Processing Error]", a page with raw TeX, a figure's
+page without its figure.
 
 Needs Quarto (as the rendered-site tests), Node.js with `npm ci` (decktape), a
 Chromium and poppler-utils. Without them these tests skip and say why;
@@ -136,14 +138,15 @@ def test_tool_counts_slides_as_revealjs_does(site, reveal_counts, deck):
 
 
 @pytest.mark.parametrize("deck", DECKS)
-def test_every_export_of_the_deck_is_right(export, reveal_counts, deck):
+def test_every_export_of_the_deck_is_right(export, site, reveal_counts, deck):
+    figures = sp.figure_slides(site / deck)
     problems = []
     for repeat in range(1, REPEATS + 1):
         done, pdf = export(deck)
         if done.returncode:
             problems.append(f"export {repeat}: decktape exited with {done.returncode}:\n{done.log[-2000:]}")
             continue
-        found = sp.pdf_problems(pdf, reveal_counts[deck], deck)
+        found = sp.pdf_problems(pdf, reveal_counts[deck], deck, figures)
         problems += [f"export {repeat}: {line}" for line in found]
         if not found:
             LAST[deck] = pdf
@@ -198,58 +201,70 @@ def _unite(pages: list[Path], out: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def good_pdf(export, reveal_counts) -> tuple[Path, int]:
-    """A right export of lecture 05: the one the test above made, or a new one."""
-    slides = reveal_counts[BROKEN_DECK]
+def good_pdf(export, site, reveal_counts) -> tuple[Path, int, list[int]]:
+    """A right export of lecture 05 (the one the test above made, or a new one), its
+    number of slides and the slides that show a figure."""
+    slides, figures = reveal_counts[BROKEN_DECK], sp.figure_slides(site / BROKEN_DECK)
     if BROKEN_DECK in LAST:
-        return LAST[BROKEN_DECK], slides
+        return LAST[BROKEN_DECK], slides, figures
     done, pdf = export(BROKEN_DECK)
     assert done.returncode == 0, done.log[-2000:]
-    assert_no_problems(sp.pdf_problems(pdf, slides))
-    return pdf, slides
+    assert_no_problems(sp.pdf_problems(pdf, slides, figures=figures))
+    return pdf, slides, figures
 
 
 def test_a_missing_page_is_caught(good_pdf, tmp_path):
-    pdf, slides = good_pdf
+    pdf, slides, figures = good_pdf
     pages = _pages(pdf, tmp_path / "pages")
-    broken = _unite(pages[:5] + pages[6:], tmp_path / "missing.pdf")
-    assert sp.pdf_problems(broken, slides, "missing.pdf") == [f"missing.pdf: {slides - 1} pages for {slides} slides"]
+    broken = _unite(pages[:1] + pages[2:], tmp_path / "missing.pdf")  # slide 2 lost: the figures move up a page
+    problems = sp.pdf_problems(broken, slides, "missing.pdf", figures)
+    assert problems[0] == f"missing.pdf: {slides - 1} pages for {slides} slides", problems
 
 
 def test_an_extra_blank_page_is_caught(good_pdf, tmp_path):
-    pdf, slides = good_pdf
+    pdf, slides, figures = good_pdf
     blank = _page(tmp_path / "blank.pdf", _page_size(pdf))
     broken = _unite([pdf, blank], tmp_path / "extra.pdf")
-    problems = sp.pdf_problems(broken, slides, "extra.pdf")
+    problems = sp.pdf_problems(broken, slides, "extra.pdf", figures)
     assert len(problems) == 2, problems
     assert problems[0] == f"extra.pdf: {slides + 1} pages for {slides} slides"
     assert problems[1].startswith(f"extra.pdf: page {slides + 1} is blank")
 
 
 def test_a_blank_page_instead_of_a_slide_is_caught(good_pdf, tmp_path):
-    pdf, slides = good_pdf
+    pdf, slides, figures = good_pdf
     pages = _pages(pdf, tmp_path / "pages")
     blank = _page(tmp_path / "blank.pdf", _page_size(pdf))
     broken = _unite(pages[:2] + [blank] + pages[3:], tmp_path / "blank-slide.pdf")
-    problems = sp.pdf_problems(broken, slides, "blank-slide.pdf")
+    problems = sp.pdf_problems(broken, slides, "blank-slide.pdf", figures)
     assert len(problems) == 1 and problems[0].startswith("blank-slide.pdf: page 3 is blank"), problems
 
 
 def test_a_math_processing_error_is_caught(good_pdf, tmp_path):
-    pdf, slides = good_pdf
+    pdf, slides, figures = good_pdf
     pages = _pages(pdf, tmp_path / "pages")
     error = _page(tmp_path / "error.pdf", _page_size(pdf), "The chain rule: [Math Processing Error]")
     broken = _unite(pages[:6] + [error] + pages[7:], tmp_path / "mpe.pdf")
-    assert sp.pdf_problems(broken, slides, "mpe.pdf") == ['mpe.pdf: page 7 shows "[Math Processing Error]"']
+    assert sp.pdf_problems(broken, slides, "mpe.pdf", figures) == ['mpe.pdf: page 7 shows "[Math Processing Error]"']
 
 
 def test_raw_tex_is_caught(good_pdf, tmp_path):
-    pdf, slides = good_pdf
+    pdf, slides, figures = good_pdf
     pages = _pages(pdf, tmp_path / "pages")
     raw = _page(tmp_path / "raw.pdf", _page_size(pdf), r"the loss \(L = (\hat y - y)^2\)")
     broken = _unite(pages[:3] + [raw] + pages[4:], tmp_path / "raw-tex.pdf")
-    problems = sp.pdf_problems(broken, slides, "raw-tex.pdf")
+    problems = sp.pdf_problems(broken, slides, "raw-tex.pdf", figures)
     assert len(problems) == 1 and problems[0].startswith("raw-tex.pdf: page 4 shows a formula as raw TeX"), problems
+
+
+def test_a_figure_missing_from_its_slide_is_caught(good_pdf, tmp_path):
+    pdf, slides, figures = good_pdf
+    pages = _pages(pdf, tmp_path / "pages")
+    n = figures[0]
+    title_only = _page(tmp_path / "title.pdf", _page_size(pdf), "The forward pass as a computational graph")
+    broken = _unite(pages[: n - 1] + [title_only] + pages[n:], tmp_path / "no-figure.pdf")
+    problems = sp.pdf_problems(broken, slides, "no-figure.pdf", figures)
+    assert problems == [f"no-figure.pdf: page {n} should show a figure but holds no image"]
 
 
 def test_a_missing_pdf_is_caught(tmp_path):

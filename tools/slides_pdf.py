@@ -16,7 +16,8 @@ typeset in about half of the page loads (formulas missing, misplaced or
 Each page is the slide at the deck's own size (1050x700), every fragment shown
 (the answers of "Check yourself" included), speaker notes left out. Each PDF is
 then checked (`pdf_problems`): one page per slide, no blank page, no "Math
-Processing Error" and no formula left as raw TeX in its text. A problem is an
+Processing Error" and no formula left as raw TeX in its text, and an image on
+the page of every slide that shows a figure. A problem is an
 error: the script exits 1 and names the deck and the page.
 
 Needs Node.js with `npm ci` done, a Chromium (`$NNCOURSE_CHROMIUM`, or
@@ -78,7 +79,7 @@ def missing_tools() -> list[str]:
     chromium = find_chromium()
     if chromium is None or not os.access(chromium, os.X_OK):
         missing.append(f"no Chromium{f' at {chromium}' if chromium else ''} (apt-get install chromium, or set NNCOURSE_CHROMIUM)")
-    for tool in ("pdftotext", "pdftoppm", "pdfinfo"):
+    for tool in ("pdftotext", "pdftoppm", "pdfinfo", "pdfimages"):
         if not shutil.which(tool):
             missing.append(f"{tool} is not installed (apt-get install poppler-utils)")
     return missing
@@ -103,27 +104,40 @@ class _Slides(HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.stack: list[list] = []  # open sections: [hidden, has a child section]
+        self.stack: list[list] = []  # open sections: [hidden, has a child section, has a figure]
         self.count = 0
+        self.figures: list[int] = []  # numbers of the slides that show a raster image
         self.title = ""
         self._in_title = False
+        self._notes = 0
 
     def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
         if tag == "title":
             self._in_title = True
+        if tag == "aside":
+            self._notes += 1
+        if tag == "img" and self.stack and not self._notes:
+            src = attrs.get("src") or attrs.get("data-src") or ""
+            if not src.lower().endswith(".svg"):  # an SVG prints as vector paths, not as an image
+                self.stack[-1][2] = True
         if tag != "section":
             return
         if self.stack:
             self.stack[-1][1] = True
-        self.stack.append([dict(attrs).get("data-visibility") == "hidden", False])
+        self.stack.append([attrs.get("data-visibility") == "hidden", False, False])
 
     def handle_endtag(self, tag):
         if tag == "title":
             self._in_title = False
+        if tag == "aside" and self._notes:
+            self._notes -= 1
         if tag == "section" and self.stack:
-            hidden, has_child = self.stack.pop()
-            if not has_child and not hidden and not any(h for h, _ in self.stack):
+            hidden, has_child, has_figure = self.stack.pop()
+            if not has_child and not hidden and not any(h for h, _, _ in self.stack):
                 self.count += 1
+                if has_figure:
+                    self.figures.append(self.count)
 
     def handle_data(self, data):
         if self._in_title:
@@ -142,6 +156,11 @@ def slide_count(deck: Path) -> int:
     return _parse_deck(deck).count
 
 
+def figure_slides(deck: Path) -> list[int]:
+    """The numbers of the deck's slides that show a figure (a PNG or JPEG <img>)."""
+    return list(_parse_deck(deck).figures)
+
+
 # --- serving and exporting -------------------------------------------------------------------
 
 
@@ -150,11 +169,17 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser that moved on mid-reply is no error
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve(site: Path) -> Iterator[str]:
     """Serve `site` over HTTP on 127.0.0.1 (a free port); yields the base URL."""
     handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -232,10 +257,17 @@ def page_ink(pdf: Path, dpi: int = 20) -> list[float]:
     return inks
 
 
-def pdf_problems(pdf: Path, slides: int, name: str = "") -> list[str]:
+def image_pages(pdf: Path) -> set[int]:
+    """The pages that hold a raster image (pdfimages -list)."""
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return {int(line.split()[0]) for line in listing.splitlines()[2:] if line.split()[2:3] == ["image"]}
+
+
+def pdf_problems(pdf: Path, slides: int, name: str = "", figures: list[int] = ()) -> list[str]:
     """Everything wrong with a deck's PDF, one readable line each: a page count other
     than the deck's slide count, a blank page, a page whose text holds "Math Processing
-    Error" or a formula left as raw TeX (\\( \\) \\[ \\] $$)."""
+    Error" or a formula left as raw TeX (\\( \\) \\[ \\] $$), and a page of `figures`
+    (slide numbers, see figure_slides) without its image."""
     name = name or pdf.name
     if not pdf.is_file() or pdf.stat().st_size == 0:
         return [f"{name}: no PDF was written"]
@@ -253,6 +285,10 @@ def pdf_problems(pdf: Path, slides: int, name: str = "") -> list[str]:
         if raw:
             context = " ".join(text[max(0, raw.start() - 30): raw.end() + 30].split())
             problems.append(f"{name}: page {number} shows a formula as raw TeX: {context!r}")
+    with_images = image_pages(pdf)
+    for number in figures:
+        if number not in with_images:
+            problems.append(f"{name}: page {number} should show a figure but holds no image")
     return problems
 
 
@@ -282,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
             slides = slide_count(site / deck)
             done = export(base, site, deck, pdf)
             problems = [f"{deck}: decktape exited with {done.returncode}:\n{done.log[-2000:]}"] if done.returncode else []
-            problems += pdf_problems(pdf, slides, deck) if not done.returncode else []
+            problems += pdf_problems(pdf, slides, deck, figure_slides(site / deck)) if not done.returncode else []
             status = "ok" if not problems else "FAILED"
             print(f"{pdf.relative_to(out) if pdf.is_relative_to(out) else pdf}: {slides} slides, "
                   f"{done.seconds:.1f} s, {status}")
