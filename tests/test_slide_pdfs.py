@@ -158,10 +158,13 @@ def test_the_tool_writes_the_pdf_next_to_the_deck(tools, site, tmp_path):
     out = tmp_path / "out"
     result = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "slides_pdf.py"), "--site", str(site), "--out", str(out), "--deck", "10-"],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert [p.relative_to(out).as_posix() for p in out.rglob("*.pdf")] == ["lectures/10-solvers-issues-and-summary-slides.pdf"]
+    written = [p.relative_to(out).as_posix() for p in out.rglob("*.pdf")]
+    assert written == ["lectures/10-solvers-issues-and-summary-slides.pdf"]
 
 
 # --- 2. each check fails on a broken PDF -----------------------------------------------------------

@@ -78,7 +78,8 @@ def missing_tools() -> list[str]:
         missing.append(f"decktape is not installed ({DECKTAPE}): run `npm ci`")
     chromium = find_chromium()
     if chromium is None or not os.access(chromium, os.X_OK):
-        missing.append(f"no Chromium{f' at {chromium}' if chromium else ''} (apt-get install chromium, or set NNCOURSE_CHROMIUM)")
+        where = f" at {chromium}" if chromium else ""
+        missing.append(f"no Chromium{where} (apt-get install chromium, or set NNCOURSE_CHROMIUM)")
     for tool in ("pdftotext", "pdftoppm", "pdfinfo", "pdfimages"):
         if not shutil.which(tool):
             missing.append(f"{tool} is not installed (apt-get install poppler-utils)")
@@ -317,8 +318,10 @@ def main(argv: list[str] | None = None) -> int:
             pdf = out / (deck.removesuffix(".html") + ".pdf")
             slides = slide_count(site / deck)
             done = export(base, site, deck, pdf)
-            problems = [f"{deck}: decktape exited with {done.returncode}:\n{done.log[-2000:]}"] if done.returncode else []
-            problems += pdf_problems(pdf, slides, deck, figure_slides(site / deck)) if not done.returncode else []
+            if done.returncode:
+                problems = [f"{deck}: decktape exited with {done.returncode}:\n{done.log[-2000:]}"]
+            else:
+                problems = pdf_problems(pdf, slides, deck, figure_slides(site / deck))
             status = "ok" if not problems else "FAILED"
             print(f"{pdf.relative_to(out) if pdf.is_relative_to(out) else pdf}: {slides} slides, "
                   f"{done.seconds:.1f} s, {status}")
