@@ -21,8 +21,9 @@ the page of every slide that shows a figure. A problem is an
 error: the script exits 1 and names the deck and the page.
 
 Needs Node.js with `npm ci` done, a Chromium (`$NNCOURSE_CHROMIUM`, or
-`chromium` / `chromium-browser` / `google-chrome` on PATH) and poppler-utils
-(`pdftotext`, `pdftoppm`; Debian: `apt-get install poppler-utils`).
+`chromium` / `chromium-browser` / `google-chrome` on PATH, or Playwright's own)
+and poppler-utils (`pdftotext`, `pdftoppm`, `pdfinfo`, `pdfimages`; Debian:
+`apt-get install poppler-utils`).
 tests/test_slide_pdfs.py exports every deck several times and runs the same checks.
 """
 
@@ -61,12 +62,21 @@ RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$")
 
 
 def find_chromium() -> str | None:
+    """`$NNCOURSE_CHROMIUM`, else a Chromium or Chrome on PATH (as tests/rendered_site.py
+    looks for one), else the Chromium that `playwright install chromium` downloaded."""
     if os.environ.get("NNCOURSE_CHROMIUM"):
         return os.environ["NNCOURSE_CHROMIUM"]
     for name in ("chromium", "chromium-browser", "google-chrome"):
         if shutil.which(name):
             return shutil.which(name)
-    return None
+    try:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            path = playwright.chromium.executable_path
+        return path if os.path.isfile(path) else None
+    except Exception:  # no Playwright, or no browser of its own
+        return None
 
 
 def missing_tools() -> list[str]:
