@@ -1,9 +1,10 @@
 """The slide decks as PDFs (tools/slides_pdf.py): exported several times each, every copy right.
 
 Renders the site once (or takes NNCOURSE_SITE_DIR), serves it on 127.0.0.1, and
-exports every deck NNCOURSE_PDF_REPEATS times (default 1: one pass over the ten
-decks takes 1-2 minutes on 2 cores; more for a reliability run) with decktape,
-then checks each PDF with `slides_pdf.pdf_problems`:
+exports every deck NNCOURSE_PDF_REPEATS times with decktape (default 1: one pass
+over the ten decks, 360 slides, costs about 3 CPU-minutes, lecture 05's 31 slides
+about 17 s of CPU, which is what fits the suite's budget; set 5 or 20 for a
+reliability run), then checks each PDF with `slides_pdf.pdf_problems`:
 
 1. one page per slide, the slides counted by reveal.js itself in Chromium
    (Reveal.getSlides(), as tests/rendered_site.py walks them), which also checks
