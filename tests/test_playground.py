@@ -9,7 +9,10 @@
   full-batch steps to 1e-9 relative, for every activation, for gradient
   descent and for Adam, from the exported initial weights; a forward pass
   against ``MLPClassifier.predict_proba``; and the landscape's gradient
-  descent against ``nncourse.optim.gradient_descent``.
+  descent against ``nncourse.optim.gradient_descent``, its heavy-ball and
+  Nesterov momentum against ``nncourse.optim.descend`` and scikit-learn's
+  ``SGDOptimizer``, and the ceilings the explorer announces against the
+  spectral radius of the update and against runs just below and above them.
 * Every comparison can fail: a perturbed learning rate, activation or weight
   is detected.
 
@@ -32,7 +35,7 @@ import numpy as np
 import pytest
 
 from nncourse import playground as pg
-from nncourse.optim import gradient_descent
+from nncourse.optim import descend, gradient_descent
 from nncourse.scratch import SGD, Adam, loss_and_gradients
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,9 +68,11 @@ if (q.mode === "train" || q.mode === "forward") {
     out.accuracy = mlp.accuracy(net, X, y, n, q.activation);
   }
 } else if (q.mode === "quad") {
-  Object.assign(out, mlp.quadDescent(q.land, q.w0, { eta: q.eta, momentum: q.momentum, steps: q.steps }));
+  const nesterov = q.nesterov ?? false;
+  Object.assign(out, mlp.quadDescent(q.land, q.w0, { eta: q.eta, momentum: q.momentum, nesterov, steps: q.steps }));
   out.curvature = mlp.quadCurvature(q.land);
-  out.rate = mlp.quadRate(q.land, q.eta, q.momentum);
+  out.rate = mlp.quadRate(q.land, q.eta, q.momentum, nesterov);
+  out.ceiling = mlp.quadCeiling(q.land, q.momentum, nesterov);
 }
 process.stdout.write(JSON.stringify(out));
 """
@@ -266,14 +271,140 @@ def test_js_landscape_descent_matches_nncourse_optim(node, data, eta):
     assert js["curvature"]["ceiling"] == pytest.approx(land["ceiling"], rel=1e-12)
 
 
-@pytest.mark.parametrize("eta, momentum", [(0.3, 0.0), (0.55, 0.0), (0.1, 0.5), (0.9, 0.5), (0.6, 0.9)])
-def test_js_growth_factor_is_the_spectral_radius(node, data, eta, momentum):
-    """quadRate is the largest |eigenvalue| of the heavy-ball update's 4x4 matrix."""
-    land = data["landscape"]
+def _update_matrix(land: dict, eta: float, momentum: float, nesterov: bool) -> np.ndarray:
+    """The linear map (w_t - w*, v_t) -> (w_{t+1} - w*, v_{t+1}) of scikit-learn's SGDOptimizer on the landscape.
+
+    v' = mu v - eta H e; heavy ball e' = e + v', Nesterov e' = e + mu v' - eta H e.
+    """
     H, I = 2 * np.array(land["A"]), np.eye(2)
-    M = np.block([[(1 + momentum) * I - eta * H, -momentum * I], [I, 0 * I]])
-    js = node({"mode": "quad", "land": land, "w0": land["start"], "eta": eta, "momentum": momentum, "steps": 1})
-    assert js["rate"] == pytest.approx(max(abs(np.linalg.eigvals(M))), rel=1e-9)
+    v_row = np.hstack([-eta * H, momentum * I])
+    if nesterov:
+        e_row = np.hstack([I - (1 + momentum) * eta * H, momentum**2 * I])
+    else:
+        e_row = np.hstack([I - eta * H, momentum * I])
+    return np.vstack([e_row, v_row])
+
+
+def _spectral_radius(land, eta, momentum, nesterov) -> float:
+    return float(max(abs(np.linalg.eigvals(_update_matrix(land, eta, momentum, nesterov)))))
+
+
+RATE_CASES = [(0.3, 0.0), (0.55, 0.0), (0.1, 0.5), (0.9, 0.5), (0.6, 0.9), (0.34, 0.9), (1.1, 0.95)]
+
+
+@pytest.mark.parametrize("nesterov", [False, True], ids=["heavy-ball", "nesterov"])
+@pytest.mark.parametrize("eta, momentum", RATE_CASES)
+def test_js_growth_factor_is_the_spectral_radius(node, data, eta, momentum, nesterov):
+    """quadRate is the largest |eigenvalue| of the update's 4x4 matrix, for either momentum."""
+    land = data["landscape"]
+    js = node({"mode": "quad", "land": land, "w0": land["start"], "eta": eta, "momentum": momentum,
+               "nesterov": nesterov, "steps": 1})
+    assert js["rate"] == pytest.approx(_spectral_radius(land, eta, momentum, nesterov), rel=1e-9)
+
+
+def test_update_matrix_is_scikit_learns_step():
+    """The 4x4 matrix above is one step of SGDOptimizer (so the growth factors are scikit-learn's)."""
+    from sklearn.neural_network._stochastic_optimizers import SGDOptimizer
+
+    land = pg.location_landscape(*_small_problem())
+    A, c = np.array(land["A"]), np.array(land["c"])
+    w_star = np.linalg.solve(A, c)
+    for nesterov in (False, True):
+        w = np.array([0.7, -0.2])
+        opt = SGDOptimizer([w], learning_rate_init=0.2, momentum=0.8, nesterov=nesterov)
+        state = np.concatenate([w - w_star, np.zeros(2)])
+        M = _update_matrix(land, 0.2, 0.8, nesterov)
+        for _ in range(5):
+            opt.update_params([w], [2 * (A @ w - c)])
+            state = M @ state
+            np.testing.assert_allclose(w - w_star, state[:2], rtol=1e-9, atol=1e-12)
+            np.testing.assert_allclose(opt.velocities[0], state[2:], rtol=1e-9, atol=1e-12)
+
+
+def _small_problem():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(40, 2)) @ np.array([[1.0, 0.6], [0.0, 0.5]])
+    return X, X @ np.array([0.5, -1.0]) + 0.1 * rng.normal(size=40)
+
+
+# ------------------------------------------------------------------ momentum: heavy ball and Nesterov
+MOMENTUM_CASES = [(0.3, 0.5), (0.3, 0.9), (0.34, 0.9), (0.36, 0.9), (0.9, 0.9), (1.0, 0.9), (0.2, 0.95)]
+
+
+@pytest.mark.parametrize("nesterov", [False, True], ids=["heavy-ball", "nesterov"])
+@pytest.mark.parametrize("eta, momentum", MOMENTUM_CASES)
+def test_js_momentum_matches_nncourse_optim(node, data, eta, momentum, nesterov):
+    """The explorer's momentum runs take descend()'s steps, to 1e-9, and stop where it stops."""
+    land = data["landscape"]
+    A, c, d = np.array(land["A"]), np.array(land["c"]), land["d"]
+    res = descend(lambda w: 2 * (A @ w - c), land["start"], method="nesterov" if nesterov else "momentum",
+                  eta=eta, momentum=momentum, n_steps=80, loss_fn=lambda w: w @ A @ w - 2 * c @ w + d)
+    js = node({"mode": "quad", "land": land, "w0": land["start"], "eta": eta, "momentum": momentum,
+               "nesterov": nesterov, "steps": 80})
+    assert (js["status"] == "diverged") == (res.status == "diverged")
+    np.testing.assert_allclose(np.array(js["path"]), res.path, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(js["losses"], res.losses, rtol=1e-9)
+
+
+@pytest.mark.parametrize("nesterov", [False, True], ids=["heavy-ball", "nesterov"])
+def test_js_momentum_is_scikit_learns_sgd_optimizer(node, data, nesterov):
+    """The same 60 steps as scikit-learn's own SGDOptimizer (nesterov=True is MLPClassifier's default)."""
+    from sklearn.neural_network._stochastic_optimizers import SGDOptimizer
+
+    land = data["landscape"]
+    A, c = np.array(land["A"]), np.array(land["c"])
+    w = np.array(land["start"])
+    opt = SGDOptimizer([w], learning_rate_init=0.3, momentum=0.9, nesterov=nesterov)
+    path = [w.copy()]
+    for _ in range(60):
+        opt.update_params([w], [2 * (A @ w - c)])  # updates w in place
+        path.append(w.copy())
+    js = node({"mode": "quad", "land": land, "w0": land["start"], "eta": 0.3, "momentum": 0.9,
+               "nesterov": nesterov, "steps": 60})
+    np.testing.assert_allclose(np.array(js["path"]), np.array(path), rtol=1e-9, atol=1e-12)
+    # bites: the other kind of momentum takes other steps
+    other = node({"mode": "quad", "land": land, "w0": land["start"], "eta": 0.3, "momentum": 0.9,
+                  "nesterov": not nesterov, "steps": 60})
+    assert not np.allclose(np.array(other["path"]), np.array(path), rtol=1e-9, atol=0)
+
+
+@pytest.mark.parametrize("nesterov", [False, True], ids=["heavy-ball", "nesterov"])
+@pytest.mark.parametrize("momentum", [0.0, 0.5, 0.9, 0.95])
+def test_ceilings_are_where_the_spectral_radius_reaches_one(node, data, momentum, nesterov):
+    """quadCeiling (JS) = momentum_ceiling (Python) = the eta where the update's spectral radius reaches 1,
+    and a run just below it converges while one just above it is stopped as diverged."""
+    land = data["landscape"]
+    lambda_max = land["eigenvalues"][-1]
+    ceiling = pg.momentum_ceiling(lambda_max, momentum, nesterov)
+    q = {"mode": "quad", "land": land, "w0": land["start"], "momentum": momentum, "nesterov": nesterov}
+    assert node({**q, "eta": 0.3, "steps": 1})["ceiling"] == pytest.approx(ceiling, rel=1e-12)
+    lo, hi = 1e-3, 3.0  # bisection on the spectral radius of the update
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if _spectral_radius(land, mid, momentum, nesterov) < 1 else (lo, mid)
+    assert ceiling == pytest.approx(lo, rel=1e-9)
+    below = node({**q, "eta": 0.97 * ceiling, "steps": 3000})
+    above = node({**q, "eta": 1.03 * ceiling, "steps": 3000})
+    assert below["status"] == "ran" and below["rate"] < 1
+    assert below["losses"][-1] - land["loss_star"] < 1e-6 * (below["losses"][0] - land["loss_star"])
+    assert above["status"] == "diverged" and above["rate"] > 1
+
+
+def test_momentum_lifts_the_heavy_ball_ceiling_and_lowers_nesterovs(data):
+    """What playground.qmd and lecture 04 say: at mu = 0.9 heavy ball's ceiling is about 0.99, Nesterov's
+    (scikit-learn's default) about 0.35, against 0.52 without momentum."""
+    lambda_max = data["landscape"]["eigenvalues"][-1]
+    assert round(pg.momentum_ceiling(lambda_max), 2) == 0.52
+    assert round(pg.momentum_ceiling(lambda_max, 0.9), 2) == 0.99
+    assert round(pg.momentum_ceiling(lambda_max, 0.9, nesterov=True), 2) == 0.35
+    mus = np.linspace(0.05, 0.99, 20)
+    assert all(pg.momentum_ceiling(lambda_max, mu) > pg.momentum_ceiling(lambda_max) for mu in mus)
+    assert all(pg.momentum_ceiling(lambda_max, mu, True) < pg.momentum_ceiling(lambda_max) for mu in mus)
+    for bad in (-0.1, 1.0):
+        with pytest.raises(ValueError, match="momentum"):
+            pg.momentum_ceiling(lambda_max, bad)
+    with pytest.raises(ValueError, match="lambda_max"):
+        pg.momentum_ceiling(0.0)
 
 
 def test_landscape_divergence_is_where_lecture_04_says(node, data):

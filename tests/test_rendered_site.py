@@ -400,6 +400,7 @@ def _lrx(tab) -> dict:
         path: document.querySelector('.lrx-path').getAttribute('points'),
         loss: document.querySelector('.lrx-loss').getAttribute('points'),
         status: document.querySelector('.nn-lrx').dataset.status,
+        kind: document.querySelector('#lrx-kind').value,
         steps: +document.querySelector('.nn-lrx').dataset.steps,
         text: document.querySelector('#lrx-status').textContent })""")
 
@@ -439,7 +440,14 @@ def test_playground_lr_explorer_sliders_move_the_path_and_the_curve(playground):
         assert after["path"] != state["path"], f"{selector}: the path did not change"
         assert after["loss"] != state["loss"], f"{selector}: the loss curve did not change"
     assert _lrx(tab)["steps"] == 49
-    assert "momentum" in _lrx(tab)["text"]
+    assert "heavy-ball momentum" in _lrx(tab)["text"]
+    state = _lrx(tab)
+    tab.locator("#lrx-kind").select_option("nesterov")
+    after = _lrx(tab)
+    assert after["kind"] == "nesterov" and "Nesterov momentum" in after["text"]
+    assert after["path"] != state["path"], "#lrx-kind: the path did not change"
+    assert after["loss"] != state["loss"], "#lrx-kind: the loss curve did not change"
+    tab.locator("#lrx-kind").select_option("heavy-ball")
     _set_range(tab, "#lrx-momentum", "0")
     _set_range(tab, "#lrx-steps", "50")
 
@@ -459,6 +467,30 @@ def test_playground_lr_explorer_says_diverges_above_the_ceiling(playground):
     tab.locator("#lrx-eta").focus()
     tab.keyboard.press("End")
     assert _lrx(tab)["status"] == "diverges"
+    _set_range(tab, "#lrx-eta", "0.3")
+    assert not tab.errors
+
+
+@pytest.mark.parametrize("kind, below, above, ceiling", [
+    ("heavy-ball", "0.98", "1.00", "lifted to 2(1 + μ)/λmax = 0.987"),       # 2(1.9)/3.849
+    ("nesterov", "0.35", "0.36", "lowered to 2(1 + μ)/((1 + 2μ)λmax) = 0.353"),  # 2(1.9)/(2.8 * 3.849)
+])
+def test_playground_lr_explorer_ceiling_depends_on_the_momentum(playground, kind, below, above, ceiling):
+    """At mu = 0.9 heavy ball converges up to 0.987 and Nesterov (scikit-learn's form) only up to 0.353:
+    the verdict and the ceiling announced follow the selected momentum, and the eta range reaches both."""
+    tab = playground
+    tab.locator("#lrx-kind").select_option(kind)
+    _set_range(tab, "#lrx-momentum", "0.9")
+    _set_range(tab, "#lrx-steps", "200")
+    _set_range(tab, "#lrx-eta", below)
+    state = _lrx(tab)
+    assert state["status"] == "converges" and "below the ceiling" in state["text"] and ceiling in state["text"]
+    _set_range(tab, "#lrx-eta", above)
+    state = _lrx(tab)
+    assert state["status"] == "diverges" and "above the ceiling" in state["text"] and "diverges" in state["text"]
+    tab.locator("#lrx-kind").select_option("heavy-ball")
+    _set_range(tab, "#lrx-momentum", "0")
+    _set_range(tab, "#lrx-steps", "50")
     _set_range(tab, "#lrx-eta", "0.3")
     assert not tab.errors
 

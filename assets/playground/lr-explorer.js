@@ -1,9 +1,11 @@
 // lr-explorer.js: the learning-rate explorer, gradient descent on lecture 04's
 // location model, drawn with plain SVG and native <input> elements.
 //
-// Everything it computes comes from mlp.js (quadDescent, quadRate, quadCurvature),
-// which tests/test_playground.py checks against nncourse.optim.gradient_descent,
-// on the landscape tools/export_playground_data.py wrote to playground-data.json.
+// Everything it computes comes from mlp.js (quadDescent, quadRate, quadCeiling,
+// quadCurvature), which tests/test_playground.py checks against nncourse.optim
+// (gradient_descent, and descend with heavy-ball and Nesterov momentum) and against
+// scikit-learn's SGDOptimizer, on the landscape tools/export_playground_data.py
+// wrote to playground-data.json.
 // It loads nothing but these two files, both next to it on the site.
 //
 // Use: <div data-nn-demo="lr-explorer">fallback text</div> and
@@ -28,6 +30,7 @@ export function mount(host, land) {
       .nn-playground .nn-controls { display: flex; flex-wrap: wrap; gap: 0.4em 1.6em; align-items: center; margin-bottom: 0.3em; }
       .nn-playground label { display: inline-flex; align-items: center; gap: 0.4em; white-space: nowrap; }
       .nn-playground input[type=range] { width: 150px; }
+      .nn-playground #lrx-eta { width: 260px; }
       .nn-playground output { font-variant-numeric: tabular-nums; min-width: 2.6em; display: inline-block; }
       .nn-playground .nn-status { min-height: 2.6em; margin: 0.2em 0 0.3em; }
       .nn-playground .nn-figures { display: flex; flex-wrap: wrap; gap: 12px; justify-content: center; }
@@ -42,11 +45,16 @@ export function mount(host, land) {
     </style>
     <div class="nn-controls">
       <label for="lrx-eta">learning rate η
-        <input type="range" id="lrx-eta" min="0.01" max="0.6" step="0.01" value="0.3">
+        <input type="range" id="lrx-eta" min="0.01" max="1.2" step="0.01" value="0.3">
         <output for="lrx-eta" id="lrx-eta-out"></output></label>
       <label for="lrx-momentum">momentum μ
         <input type="range" id="lrx-momentum" min="0" max="0.95" step="0.05" value="0">
         <output for="lrx-momentum" id="lrx-momentum-out"></output></label>
+      <label for="lrx-kind">momentum type
+        <select id="lrx-kind">
+          <option value="heavy-ball" selected>heavy ball</option>
+          <option value="nesterov">Nesterov (scikit-learn's default)</option>
+        </select></label>
       <label for="lrx-steps">steps
         <input type="range" id="lrx-steps" min="1" max="200" step="1" value="50">
         <output for="lrx-steps" id="lrx-steps-out"></output></label>
@@ -125,12 +133,13 @@ export function mount(host, land) {
 
   function update() {
     const eta = +$("lrx-eta").value, momentum = +$("lrx-momentum").value, steps = +$("lrx-steps").value;
+    const nesterov = $("lrx-kind").value === "nesterov";
     $("lrx-eta-out").value = eta.toFixed(2);
     $("lrx-momentum-out").value = momentum.toFixed(2);
     $("lrx-steps-out").value = String(steps);
-    const run = mlp.quadDescent(land, land.start, { eta, momentum, steps });
-    const rate = mlp.quadRate(land, eta, momentum);
-    const limit = (2 * (1 + momentum)) / eigenvalues[1];
+    const run = mlp.quadDescent(land, land.start, { eta, momentum, nesterov, steps });
+    const rate = mlp.quadRate(land, eta, momentum, nesterov);
+    const limit = mlp.quadCeiling(land, momentum, nesterov);
     const diverges = rate > 1;
 
     // the path on the map
@@ -151,9 +160,12 @@ export function mount(host, land) {
 
     // what happened, in words
     const last = run.losses[run.losses.length - 1] - lossStar;
-    const where = momentum > 0
-      ? `the ceiling with momentum μ = ${momentum.toFixed(2)}, 2(1 + μ)/λ<sub>max</sub> = ${limit.toFixed(3)}`
-      : `the ceiling 2/λ<sub>max</sub> = ${ceiling.toFixed(3)}`;
+    // at mu = 0 both kinds of momentum are plain gradient descent, with the ceiling 2 / lambda_max
+    const where = momentum === 0
+      ? `the ceiling 2/λ<sub>max</sub> = ${ceiling.toFixed(3)}`
+      : nesterov
+        ? `the ceiling with Nesterov momentum μ = ${momentum.toFixed(2)}, lowered to 2(1 + μ)/((1 + 2μ)λ<sub>max</sub>) = ${limit.toFixed(3)}`
+        : `the ceiling with heavy-ball momentum μ = ${momentum.toFixed(2)}, lifted to 2(1 + μ)/λ<sub>max</sub> = ${limit.toFixed(3)}`;
     const side = eta > limit ? "above" : "below";
     let text = `η = ${eta.toFixed(2)} is ${side} ${where}: `;
     if (diverges) {
@@ -167,10 +179,12 @@ export function mount(host, land) {
     $("lrx-status").innerHTML = text;
     root.dataset.status = diverges ? "diverges" : "converges";
     root.dataset.steps = String(run.path.length - 1);
-    svgMap.setAttribute("aria-label", `Contour map of the loss over the weights w1 and w2 with the path of ${run.path.length - 1} gradient descent steps from (2, -1); the minimum is at (${wStar[0].toFixed(2)}, ${wStar[1].toFixed(2)}).`);
+    const method = momentum === 0 ? "gradient descent" : nesterov ? "Nesterov momentum" : "heavy-ball momentum";
+    svgMap.setAttribute("aria-label", `Contour map of the loss over the weights w1 and w2 with the path of ${run.path.length - 1} steps of ${method} from (2, -1); the minimum is at (${wStar[0].toFixed(2)}, ${wStar[1].toFixed(2)}).`);
     svgCurve.setAttribute("aria-label", `Loss minus its minimum against the step, log scale: the run ${diverges ? "diverges" : "converges"}.`);
   }
   for (const id of ["lrx-eta", "lrx-momentum", "lrx-steps"]) $(id).addEventListener("input", update);
+  $("lrx-kind").addEventListener("change", update);
   update();
   host.replaceChildren(root);
   host.dataset.mounted = "true";

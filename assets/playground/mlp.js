@@ -12,8 +12,8 @@
 //   updates      SGDOptimizer (momentum, Nesterov) and AdamOptimizer of
 //                sklearn/neural_network/_stochastic_optimizers.py
 //
-// plus gradient descent (with heavy-ball momentum) on the two-weight quadratic
-// loss of lecture 04.
+// plus gradient descent (with heavy-ball or Nesterov momentum) on the two-weight
+// quadratic loss of lecture 04.
 //
 // Pure functions on Float64Arrays: no DOM, no randomness, no dependencies, so
 // the same file runs in the browser (Quarto OJS cells import it) and in Node
@@ -301,15 +301,18 @@ export function quadGradient(land, w) {
 }
 
 /**
- * Gradient descent on the landscape from w0, with optional heavy-ball momentum:
- *   v <- momentum * v - eta * grad L(w);  w <- w + v
- * (momentum = 0: w <- w - eta * grad L(w), the update of lecture 04).
+ * Gradient descent on the landscape from w0, with optional momentum, updated as
+ * scikit-learn's SGDOptimizer updates (and nncourse.optim.momentum_step):
+ *   v <- momentum * v - eta * grad L(w)
+ *   w <- w + v                              (heavy ball, nesterov = false)
+ *   w <- w + momentum * v - eta * grad L(w) (Nesterov in scikit-learn's form, nesterov = true)
+ * (momentum = 0: w <- w - eta * grad L(w), the update of lecture 04, either way).
  * Divergence is judged as nncourse.optim.gradient_descent judges it: the run
  * stops when w, the gradient or the loss stop being finite, or when the loss
  * exceeds divergenceFactor times its starting value; the diverging point is
  * not kept. Returns {path, losses, status: "diverged" | "ran", divergedAt}.
  */
-export function quadDescent(land, w0, { eta, momentum = 0, steps, divergenceFactor = 1e3 }) {
+export function quadDescent(land, w0, { eta, momentum = 0, nesterov = false, steps, divergenceFactor = 1e3 }) {
   let w = [w0[0], w0[1]], v = [0, 0];
   const start = quadLoss(land, w);
   const limit = start > 0 ? divergenceFactor * start : Infinity;
@@ -317,7 +320,8 @@ export function quadDescent(land, w0, { eta, momentum = 0, steps, divergenceFact
   for (let t = 1; t <= steps; t++) {
     const g = quadGradient(land, w);
     v = [momentum * v[0] - eta * g[0], momentum * v[1] - eta * g[1]];
-    const next = [w[0] + v[0], w[1] + v[1]];
+    const step = nesterov ? [momentum * v[0] - eta * g[0], momentum * v[1] - eta * g[1]] : v;
+    const next = [w[0] + step[0], w[1] + step[1]];
     const value = quadLoss(land, next);
     if (!next.every(Number.isFinite) || !Number.isFinite(value) || value > limit) {
       return { path, losses, status: "diverged", divergedAt: t };
@@ -341,17 +345,36 @@ export function quadCurvature(land) {
 /**
  * How fast the error w - w* shrinks (< 1) or grows (> 1) per step, in the long run:
  * the spectral radius of the update. Along an eigenvector of H with eigenvalue
- * lambda, heavy-ball descent gives e_{t+1} = (1 + momentum - eta lambda) e_t - momentum e_{t-1},
- * whose growth factors are the roots r of r^2 - (1 + momentum - eta lambda) r + momentum = 0.
- * Without momentum that is |1 - eta lambda|, below 1 for every lambda exactly when
- * eta < 2 / lambda_max (lecture 04); with momentum the ceiling moves to 2 (1 + momentum) / lambda_max.
+ * lambda, with a = eta lambda, the error e_t obeys e_{t+1} = T e_t - D e_{t-1}, and its
+ * growth factors are the roots r of r^2 - T r + D = 0:
+ *   heavy ball   T = 1 + momentum - a,           D = momentum
+ *   Nesterov     T = (1 + momentum) (1 - a),     D = momentum (1 - a)
+ * Without momentum both are |1 - eta lambda|, below 1 for every lambda exactly when
+ * eta < 2 / lambda_max (lecture 04); with momentum see quadCeiling.
  */
-export function quadRate(land, eta, momentum = 0) {
+export function quadRate(land, eta, momentum = 0, nesterov = false) {
   let rate = 0;
   for (const lambda of quadCurvature(land).eigenvalues) {
-    const b = 1 + momentum - eta * lambda, disc = b * b - 4 * momentum;
-    const r = disc >= 0 ? (Math.abs(b) + Math.sqrt(disc)) / 2 : Math.sqrt(momentum);
+    const a = eta * lambda;
+    const T = nesterov ? (1 + momentum) * (1 - a) : 1 + momentum - a;
+    const D = nesterov ? momentum * (1 - a) : momentum;
+    const disc = T * T - 4 * D;
+    // real roots: the larger |root|; complex pair: both of modulus sqrt(D) (D > 0 then)
+    const r = disc >= 0 ? (Math.abs(T) + Math.sqrt(disc)) / 2 : Math.sqrt(D);
     rate = Math.max(rate, r);
   }
   return rate;
+}
+
+/**
+ * The largest learning rate at which the run still converges, from the conditions
+ * |D| < 1, 1 - T + D > 0, 1 + T + D > 0 on the roots of r^2 - T r + D (see quadRate),
+ * for 0 <= momentum < 1:
+ *   heavy ball   eta < 2 (1 + momentum) / lambda_max                  (lifted by momentum)
+ *   Nesterov     eta < 2 (1 + momentum) / ((1 + 2 momentum) lambda_max) (lowered by momentum)
+ * Both are 2 / lambda_max at momentum = 0.
+ */
+export function quadCeiling(land, momentum = 0, nesterov = false) {
+  const lambdaMax = quadCurvature(land).eigenvalues[1];
+  return (2 * (1 + momentum)) / ((nesterov ? 1 + 2 * momentum : 1) * lambdaMax);
 }

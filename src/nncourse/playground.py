@@ -12,6 +12,9 @@ is computed here, exported once by ``tools/export_playground_data.py`` into
   ``L(w) = w^T A w - 2 c^T w + d``), with the minimiser ``w*``, the
   eigenvalues of the Hessian ``H = 2A`` and the learning-rate ceiling
   ``2 / lambda_max``, computed as lecture 04 computes them;
+* :func:`momentum_ceiling`: where that ceiling moves with momentum, heavy ball
+  (lifted) or Nesterov in scikit-learn's form (lowered), which the
+  learning-rate explorer draws;
 * :func:`moons`: lecture 02's two moons (``make_moons`` with its noise and
   seed), 200 points;
 * :func:`initial_weights`: the weights and biases scikit-learn's
@@ -36,6 +39,7 @@ __all__ = [
     "WEIGHT_SEED",
     "initial_weights",
     "location_landscape",
+    "momentum_ceiling",
     "moons",
     "playground_data",
     "to_json",
@@ -95,6 +99,37 @@ def location_landscape(X: np.ndarray | None = None, y: np.ndarray | None = None)
         "ceiling": float(2 / lam[-1]),
         "start": list(START),
     }
+
+
+def momentum_ceiling(lambda_max: float, momentum: float = 0.0, nesterov: bool = False) -> float:
+    """The largest stable learning rate of momentum on a quadratic with top curvature ``lambda_max``.
+
+    Both updates are scikit-learn's (``SGDOptimizer``, ``nncourse.optim.momentum_step``):
+    ``v <- momentum v - eta g``, then ``w <- w + v`` (heavy ball) or
+    ``w <- w + momentum v - eta g`` (``nesterov=True``). On a quadratic with
+    Hessian ``H`` the error along an eigenvector of ``H`` (eigenvalue ``lambda``,
+    ``a = eta lambda``) obeys ``e_{t+1} = T e_t - D e_{t-1}`` with
+
+    * heavy ball: ``T = 1 + momentum - a``, ``D = momentum``;
+    * Nesterov:   ``T = (1 + momentum)(1 - a)``, ``D = momentum (1 - a)``.
+
+    Both roots of ``r^2 - T r + D`` lie inside the unit circle exactly when
+    ``|D| < 1`` and ``1 - T + D > 0`` and ``1 + T + D > 0`` (for ``0 < a``
+    and ``0 <= momentum < 1`` only the last one binds), which gives
+
+    * heavy ball: ``eta < 2 (1 + momentum) / lambda_max``, lifted by momentum;
+    * Nesterov:   ``eta < 2 (1 + momentum) / ((1 + 2 momentum) lambda_max)``, lowered by it.
+
+    At ``momentum=0`` both are gradient descent's ``2 / lambda_max``.
+
+    >>> round(momentum_ceiling(3.849, 0.9), 3), round(momentum_ceiling(3.849, 0.9, nesterov=True), 3)
+    (0.987, 0.353)
+    """
+    if not lambda_max > 0:
+        raise ValueError(f"lambda_max must be positive, got {lambda_max!r}")
+    if not 0 <= momentum < 1:
+        raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+    return 2 * (1 + momentum) / ((1 + 2 * momentum if nesterov else 1) * lambda_max)
 
 
 def moons(n_samples: int = N_MOONS) -> tuple[np.ndarray, np.ndarray]:
