@@ -271,6 +271,14 @@ async () => {
       .map(el => ({ src: (el.getAttribute('src') || el.tagName).split('/').pop(),
                     height: Math.round(el.getBoundingClientRect().height / scale),
                     natural_height: el.naturalHeight || 0 }));
+    // The footer, the logo and the menu button sit over the bottom of the slide:
+    // content below the highest of them runs into them.
+    let footerTop = height;
+    for (const el of document.querySelectorAll('.reveal .footer, .reveal .slide-logo, .reveal .slide-menu-button')) {
+      const r = el.getBoundingClientRect();
+      if (r.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+      footerTop = Math.min(footerTop, (r.top - box.top) / scale);
+    }
     const heading = slide.querySelector('h1, h2, h3');
     out.push({
       number: i + 1,
@@ -278,6 +286,7 @@ async () => {
       id: slide.id || '',
       content_height: Math.round((bottom - box.top) / scale),
       slide_height: height,
+      footer_top: Math.round(footerTop),
       content_width: Math.round((right - box.left) / scale),
       slide_width: Reveal.getConfig().width,
       scrollable: slide.classList.contains('scrollable'),
@@ -385,7 +394,8 @@ def check_accessibility(report: PageReport) -> list[str]:
 
 def check_slide_fit(report: PageReport, allowance: Iterable[tuple[str, int]] = ()) -> list[str]:
     """Each slide's content fits the slide: its width, and its height unless the slide is
-    `.scrollable`. Each figure is displayed at least MIN_FIGURE_HEIGHT px tall, and large
+    `.scrollable`, down to the top of the footer, logo and menu button that reveal.js lays
+    over the bottom of the slide (about 14 px of the 700: content there runs into them). Each figure is displayed at least MIN_FIGURE_HEIGHT px tall, and large
     enough that its axis labels (drawn at the course style's size) are no smaller than the
     slide's code font. Code itself is no smaller than MIN_CODE_FONT px (a `.smaller` slide
     shrinks it to 12 px). `allowance` lists (deck, slide number) pairs known to fail."""
@@ -395,6 +405,11 @@ def check_slide_fit(report: PageReport, allowance: Iterable[tuple[str, int]] = (
         reasons = []
         if not s["scrollable"] and s["content_height"] > s["slide_height"] + FIT_TOLERANCE:
             reasons.append(f"content {s['content_height']} px tall on a {s['slide_height']} px slide")
+        elif not s["scrollable"] and s["content_height"] > s.get("footer_top", s["slide_height"]) + FIT_TOLERANCE:
+            reasons.append(
+                f"content {s['content_height']} px tall runs into the footer, which starts {s['footer_top']} px "
+                f"down the {s['slide_height']} px slide"
+            )
         if s.get("smallest_code_px") and s["smallest_code_px"] < MIN_CODE_FONT:
             reasons.append(f"code shown at {s['smallest_code_px']:.1f} px (< {MIN_CODE_FONT}): unreadable from the back")
         if s["content_width"] > s["slide_width"] + FIT_TOLERANCE:
@@ -504,3 +519,25 @@ def check_links_to_slides(site: Path, page: str) -> list[str]:
         problems.append(f"{page}: its slides {deck} were not rendered")
     return problems
 
+
+
+_HEADER = re.compile(r'<header id="quarto-header".*?</header>', re.S)
+_MARKED = re.compile(r'<a\b(?=[^>]*\bclass="[^"]*\bactive\b|[^>]*\baria-current=)[^>]*>', re.S)
+
+
+def check_navbar_current(site: Path, page: str) -> list[str]:
+    """The navbar marks as current (`active`, `aria-current`) only the link to the page itself
+    and the menu that holds it: never "Home", or another page, on every page."""
+    header = _HEADER.search((site / page).read_text(encoding="utf-8"))
+    if header is None:
+        return []
+    problems = []
+    for tag in _MARKED.findall(header.group(0)):
+        href = re.search(r'\bhref="([^"]*)"', tag)
+        href = href.group(1) if href else ""
+        if "dropdown-toggle" in tag and href == "#":
+            continue  # a menu, marked because it holds the page (checked through its item)
+        target = os.path.normpath(os.path.join(os.path.dirname(page), unquote(urlsplit(href).path)))
+        if target != os.path.normpath(page):
+            problems.append(f"{page}: the navbar marks {href} as the current page")
+    return problems

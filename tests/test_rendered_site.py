@@ -9,8 +9,9 @@
 2. offline: no request to any other host (they are blocked and recorded), no
    failed request, no console error, no formula left as raw TeX;
 3. slides fit: no slide's content is wider than the slide, or taller unless it
-   is `.scrollable` (a handful at most, each with a reason), and every figure
-   on a slide is shown at least 300 px tall;
+   is `.scrollable` (a handful at most, each with a reason), or reaches down
+   into the footer, logo and menu button that reveal.js lays over the bottom of
+   the slide; every figure on a slide is shown at least 300 px tall;
 4. accessibility: axe-core reports no serious or critical violation, and every
    image has alt text;
 5. links: every internal href/src resolves, every notebook page shows its
@@ -236,6 +237,19 @@ def test_lecture_page_links_to_its_slides(site, page):
     assert_no_problems(rs.check_links_to_slides(site, page))
 
 
+@pytest.mark.parametrize("page", [p for p in PAGES if not rs.is_deck(p)])
+def test_navbar_marks_only_the_page_itself(site, page):
+    """Quarto marks "Home" current on every page of a one-sidebar site; tools/offline_site.py
+    marks the page's own navbar link (and its menu) instead."""
+    assert_no_problems(rs.check_navbar_current(site, page))
+
+
+def test_navbar_marks_the_section_of_a_lecture(site):
+    header = rs._HEADER.search((site / "lectures/09-tuning-and-best-practices.html").read_text(encoding="utf-8"))
+    assert re.search(r'class="nav-link dropdown-toggle active"[^>]*id="nav-menu-part-2', header.group(0))
+    assert 'class="dropdown-item active" aria-current="page" href="../lectures/09-tuning' in header.group(0)
+
+
 # --- the checks bite: a deliberately broken copy of the site ------------------------------
 
 LECTURE = "lectures/01-from-regression-to-neurons.html"
@@ -269,11 +283,15 @@ def broken(site, chromium, tmp_path_factory):
           '<script src="https://cdn.example.org/lib.js"></script>'
           '<img src="https://example.org/logo.png" alt="a remote image">'
           '<script>throw new Error("deliberate")</script></body>')
+    # navbar: "Home" marked current on a lecture page, as Quarto marks it
+    _edit(copy / LECTURE, '<a class="nav-link" href="../index.html">',
+          '<a class="nav-link active" href="../index.html" aria-current="page">')
     # raw TeX: the page's math engine is gone
     _edit(copy / LECTURE, "site_libs/offline/mathjax3/tex-chtml-full.js", "site_libs/offline/missing/tex-chtml-full.js")
-    # slides: four slides of our own before the deck's first content slide: one too
-    # tall, one too wide, one figure shrunk to a thumbnail, and one figure tall enough
-    # but scaled down so far that its text is smaller than the code font
+    # slides: five slides of our own before the deck's first content slide: one too
+    # tall, one too wide, one figure shrunk to a thumbnail, one figure tall enough
+    # but scaled down so far that its text is smaller than the code font, and one
+    # that fits the slide but runs into its footer
     figure = _large_figure(copy / DECK)
     bad_slides = (
         '<section id="bite-tall" class="slide level2"><h2>Bite: too tall</h2>'
@@ -284,6 +302,9 @@ def broken(site, chromium, tmp_path_factory):
         f'<img src="{figure}" alt="a figure" style="height: 120px"></section>'
         f'<section id="bite-small-text" class="slide level2"><h2>Bite: small text</h2>'
         f'<img src="{figure}" alt="a figure" style="height: 301px"></section>'
+        # within the slide's 700 px, but under the footer, the logo and the menu button
+        '<section id="bite-footer" class="slide level2"><h2>Bite: into the footer</h2>'
+        '<div style="position: absolute; top: 0; left: 0; width: 20px; height: 695px"></div></section>'
     )
     text = (copy / DECK).read_text(encoding="utf-8")
     first = re.search(r'<section id="[^"]+" class="slide level2', text).start()
@@ -326,7 +347,7 @@ def test_raw_math_check_bites(broken):
     assert "request failed: 404 site_libs/offline/missing/tex-chtml-full.js" in problems
 
 
-def test_slide_fit_check_bites(broken):
+def test_slide_fit_check_bites(broken, look):
     _, look_broken = broken
     report = look_broken(DECK)
     problems = "\n".join(rs.check_slide_fit(report))
@@ -335,7 +356,11 @@ def test_slide_fit_check_bites(broken):
     assert re.search(r'slide 4 "Bite: thumbnail": figure \S+.png shown 120 px tall', problems)
     assert re.search(r'slide 5 "Bite: small text": figure \S+.png shown at \d+%: its axis labels are about '
                      r"\d+ px, smaller than the code font", problems)
-    assert problems.count("\n") == 3, "the real slides around them still fit"
+    assert re.search(r'slide 6 "Bite: into the footer": content 695 px tall runs into the footer, which starts '
+                     r"\d+ px down the 700 px slide", problems)
+    assert problems.count('"Bite: ') == 5
+    real = rs.check_slide_fit(look(DECK))  # the deck's own slides, in the intact site
+    assert problems.count("\n") == 4 + len(real), "the real slides around them are judged as before"
     # and the allowance lets exactly the listed slide through
     allowed = rs.check_slide_fit(report, [(DECK, 2)])
     assert not any("slide 2 " in line for line in allowed) and any("slide 3 " in line for line in allowed)
@@ -347,6 +372,11 @@ def test_accessibility_check_bites(broken):
     assert "image without alt text" in problems
     assert "axe critical 'image-alt'" in problems
     assert "axe serious 'link-name'" in problems
+
+
+def test_navbar_check_bites(broken):
+    copy, _ = broken
+    assert rs.check_navbar_current(copy, LECTURE) == [f"{LECTURE}: the navbar marks ../index.html as the current page"]
 
 
 def test_link_checks_bite(broken):

@@ -21,7 +21,15 @@ option to serve these itself, so this script, run by Quarto after every render
    rendered-site tests fail on any console error;
 4. removes the absolute path of the rendering machine that Quarto leaves in
    `data-notebook` attributes of embedded notebook cells;
-5. fails, naming the page and the address, if any script or stylesheet is still
+5. marks the navbar item of the page's own section as the current one. Quarto
+   marks the first navbar link that also appears in the page's sidebar (its rule
+   for "hybrid navigation", one sidebar per navbar item; quarto-cli issue
+   #11481). This site has one sidebar holding every page, Home first, so Quarto
+   marks "Home" on every page. Here the navbar link to the page itself is the
+   current one (`active`, `aria-current="page"`), and when that link is in a
+   menu, the menu's toggle ("Part 1 · Theory") is `active` too; a page the
+   navbar does not list marks nothing;
+6. fails, naming the page and the address, if any script or stylesheet is still
    loaded from another host, so a new CDN dependency cannot slip in unnoticed.
 
 The rendered-site tests (tests/test_rendered_site.py) then prove in a real
@@ -135,6 +143,33 @@ def localise(html: str, prefix: str) -> str:
     return DATA_NOTEBOOK.sub("", html)
 
 
+NAVBAR = re.compile(r'<header id="quarto-header".*?</header>', re.S)
+NAV_ITEM = re.compile(r'<li class="nav-item(?P<dropdown> dropdown)?[^"]*">.*?</li>(?(dropdown)\s*</ul>\s*</li>)', re.S)
+NAV_ANCHOR = re.compile(r'<a class="(?P<cls>nav-link|dropdown-item)(?P<rest>[^"]*)" href="(?P<href>[^"]*)"')
+
+
+def mark_current_section(html: str, page: str) -> str:
+    """The navbar of `page` (a path relative to the site) with only its own section marked current."""
+
+    def own(href: str) -> bool:
+        return os.path.normpath(os.path.join(os.path.dirname(page), href)) == os.path.normpath(page)
+
+    def item(m: re.Match) -> str:
+        text = m.group(0).replace(' aria-current="page"', "")
+        text = re.sub(r'class="(nav-link|dropdown-item)((?: [^" ]+)*?) active\b', r'class="\1\2', text)
+        current = [a for a in NAV_ANCHOR.finditer(text) if own(a.group("href"))]
+        if not current:
+            return text
+        a = current[0]
+        marked = f'<a class="{a.group("cls")}{a.group("rest")} active" aria-current="page" href="{a.group("href")}"'
+        text = text[: a.start()] + marked + text[a.end():]
+        if a.group("cls") == "dropdown-item":  # and its menu's toggle
+            text = text.replace('class="nav-link dropdown-toggle"', 'class="nav-link dropdown-toggle active"', 1)
+        return text
+
+    return NAVBAR.sub(lambda header: NAV_ITEM.sub(item, header.group(0)), html, count=1)
+
+
 def remote_loads(html: str) -> list[str]:
     return [m.group(0) for m in REMOTE_LOAD.finditer(html)]
 
@@ -149,7 +184,7 @@ def process(site: Path) -> list[Path]:
             continue
         depth = len(page.relative_to(site).parts) - 1
         before = page.read_text(encoding="utf-8")
-        after = localise(before, "../" * depth)
+        after = mark_current_section(localise(before, "../" * depth), page.relative_to(site).as_posix())
         if after != before:
             page.write_text(after, encoding="utf-8")
             changed.append(page)
