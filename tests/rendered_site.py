@@ -541,3 +541,68 @@ def check_navbar_current(site: Path, page: str) -> list[str]:
         if target != os.path.normpath(page):
             problems.append(f"{page}: the navbar marks {href} as the current page")
     return problems
+
+
+# --- the Nu HTML Checker ---------------------------------------------------------------------
+
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+# Errors the Nu HTML Checker reports in markup that Quarto 1.10 and its reveal.js format
+# write into every page or deck, which no option turns off and which the course does not
+# rewrite. (message pattern, pattern of the offending source, why it stays). Everything
+# else, the markup of the course's own content, must be valid.
+HTML_TEMPLATE_ERRORS: list[tuple[str, str, str]] = [
+    (r"^Attribute “append-hash” not allowed on element “link”", r"<link ",
+     "Quarto's stylesheet links carry append-hash=\"true\" for its own cache-busting script"),
+    (r"^Duplicate ID “(quarto-bootstrap|quarto-text-highlighting-styles)”", r"<link ",
+     "Quarto links a light and a dark stylesheet under the same id and switches between them"),
+    (r"^A “style” element in “body” must be the first child of its parent", r"<style type=\"text/css\">",
+     "Quarto's reveal.js format puts a MathJax <style> at the end of every speaker-notes <aside> "
+     "(src/format/reveal/format-reveal.ts)"),
+    (r"^Element “img” is missing one or more of the following attributes: “src”, “srcset”", r"<img data-src=",
+     "reveal.js lazy-loads a slide's images: data-src becomes src when the slide comes near"),
+]
+
+
+def find_java() -> str | None:
+    return shutil.which("java")
+
+
+def validate_html(site: Path, pages: Iterable[str]) -> list[dict]:
+    """The Nu HTML Checker's errors on `pages` of `site`, in one run (a JVM starts once).
+    Each error is vnu's JSON message with "page" (relative to the site) added."""
+    if not VNU_JAR.is_file():
+        raise FileNotFoundError(f"vnu-jar is not installed ({VNU_JAR}): run `npm ci` in the repository root")
+    java = find_java()
+    if java is None:
+        raise FileNotFoundError("java is not installed (the Nu HTML Checker needs a Java runtime)")
+    paths = [str(site / page) for page in pages]
+    done = subprocess.run([java, "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", *paths],
+                          capture_output=True, text=True, timeout=600)
+    import json
+
+    messages = json.loads(done.stderr)["messages"]
+    root = site.resolve().as_uri() + "/"
+    errors = []
+    for m in messages:
+        if m.get("type") == "error" or m.get("subType") == "fatal":
+            m["page"] = m.get("url", "").removeprefix(root)
+            errors.append(m)
+    return errors
+
+
+def allowed_html_error(error: dict, allowance=HTML_TEMPLATE_ERRORS) -> int | None:
+    """The index of the HTML_TEMPLATE_ERRORS entry that explains `error`, or None."""
+    for i, (message, source, _) in enumerate(allowance):
+        if re.search(message, error.get("message", "")) and re.search(source, error.get("extract", "")):
+            return i
+    return None
+
+
+def check_html(errors: list[dict], allowance=HTML_TEMPLATE_ERRORS) -> list[str]:
+    """One line per error of the Nu HTML Checker that the template allowance does not explain."""
+    return [
+        f"{e['page']}:{e.get('lastLine', '?')}: {e['message']} in {' '.join(e.get('extract', '').split())[:120]!r}"
+        for e in errors
+        if allowed_html_error(e, allowance) is None
+    ]

@@ -29,7 +29,16 @@ option to serve these itself, so this script, run by Quarto after every render
    current one (`active`, `aria-current="page"`), and when that link is in a
    menu, the menu's toggle ("Part 1 · Theory") is `active` too; a page the
    navbar does not list marks nothing;
-6. fails, naming the page and the address, if any script or stylesheet is still
+6. repairs four things in Quarto's own markup that the Nu HTML Checker rejects
+   and no option changes (tests/test_rendered_site.py runs the checker): a
+   figure's `fig-alt` copied as an `alt` attribute onto its `<div>` (the `<img>`
+   keeps its alt); a collapsible callout's header, a `<div>` with
+   `aria-expanded` and `aria-label` but no role, becomes `role="button"`, a tab
+   stop, named by its visible title (assets/a11y.html adds Enter and Space);
+   pandas' `<style scoped>` table styles, which the pages already drop and the
+   slides keep; `role="menu"` on the navbar's collapse button, which holds no
+   menu items;
+7. fails, naming the page and the address, if any script or stylesheet is still
    loaded from another host, so a new CDN dependency cannot slip in unnoticed.
 
 The rendered-site tests (tests/test_rendered_site.py) then prove in a real
@@ -143,6 +152,26 @@ def localise(html: str, prefix: str) -> str:
     return DATA_NOTEBOOK.sub("", html)
 
 
+# (6): attributes are name="value" with `"` escaped inside values, so [^"]* stays in one value.
+DIV_ALT = re.compile(r'(<div\b(?:\s+[\w-]+="[^"]*")*?)\s+alt="[^"]*"')
+CALLOUT_HEADER = re.compile(r'<div class="callout-header[^"]*"(?:\s+[\w-]+="[^"]*")*\s*>')
+PANDAS_STYLE = re.compile(r'<style scoped(?:="")?>\s*\.dataframe[^<]*</style>\n?')
+MENU_BUTTON = re.compile(r'(<button class="navbar-toggler"[^>]*?)\s+role="menu"')
+
+
+def repair_markup(html: str) -> str:
+    """Quarto's markup, valid: no alt on a figure's div, callout headers as buttons,
+    no pandas <style scoped>, no role="menu" on the navbar's collapse button."""
+    html = DIV_ALT.sub(r"\1", html)
+
+    def button(m: re.Match) -> str:
+        tag = re.sub(r'\s+aria-label="[^"]*"', "", m.group(0))
+        return tag if 'role="' in tag else tag[:-1].rstrip() + ' role="button" tabindex="0">'
+
+    html = CALLOUT_HEADER.sub(lambda m: button(m) if "aria-expanded" in m.group(0) else m.group(0), html)
+    return MENU_BUTTON.sub(r"\1", PANDAS_STYLE.sub("", html))
+
+
 NAVBAR = re.compile(r'<header id="quarto-header".*?</header>', re.S)
 NAV_ITEM = re.compile(r'<li class="nav-item(?P<dropdown> dropdown)?[^"]*">.*?</li>(?(dropdown)\s*</ul>\s*</li>)', re.S)
 NAV_ANCHOR = re.compile(r'<a class="(?P<cls>nav-link|dropdown-item)(?P<rest>[^"]*)" href="(?P<href>[^"]*)"')
@@ -184,7 +213,8 @@ def process(site: Path) -> list[Path]:
             continue
         depth = len(page.relative_to(site).parts) - 1
         before = page.read_text(encoding="utf-8")
-        after = mark_current_section(localise(before, "../" * depth), page.relative_to(site).as_posix())
+        after = repair_markup(localise(before, "../" * depth))
+        after = mark_current_section(after, page.relative_to(site).as_posix())
         if after != before:
             page.write_text(after, encoding="utf-8")
             changed.append(page)
