@@ -38,7 +38,12 @@ option to serve these itself, so this script, run by Quarto after every render
    pandas' `<style scoped>` table styles, which the pages already drop and the
    slides keep; `role="menu"` on the navbar's collapse button, which holds no
    menu items;
-7. fails, naming the page and the address, if any script or stylesheet is still
+7. on the slides, two things Lighthouse marks down: the viewport forbids zooming
+   (`maximum-scale=1.0, user-scalable=no`: a reader with low vision cannot
+   pinch-zoom, WCAG 1.4.4), and each code line starts with an empty `<a>`
+   with neither href nor text (the pages give it an href; on slides it only
+   makes an uncrawlable link), which goes;
+8. fails, naming the page and the address, if any script or stylesheet is still
    loaded from another host, so a new CDN dependency cannot slip in unnoticed.
 
 The rendered-site tests (tests/test_rendered_site.py) then prove in a real
@@ -159,6 +164,17 @@ PANDAS_STYLE = re.compile(r'<style scoped(?:="")?>\s*\.dataframe[^<]*</style>\n?
 MENU_BUTTON = re.compile(r'(<button class="navbar-toggler"[^>]*?)\s+role="menu"')
 
 
+# (7)
+DECK_VIEWPORT = re.compile(r'<meta name="viewport" content="[^"]*user-scalable=no[^"]*">')
+EMPTY_CODE_ANCHOR = re.compile(r'<a aria-hidden="true" tabindex="-1"></a>')
+
+
+def repair_deck(html: str) -> str:
+    """A reveal.js deck that can be zoomed, without empty code-line anchors."""
+    html = DECK_VIEWPORT.sub('<meta name="viewport" content="width=device-width, initial-scale=1.0">', html)
+    return EMPTY_CODE_ANCHOR.sub("", html)
+
+
 def repair_markup(html: str) -> str:
     """Quarto's markup, valid: no alt on a figure's div, callout headers as buttons,
     no pandas <style scoped>, no role="menu" on the navbar's collapse button."""
@@ -214,6 +230,8 @@ def process(site: Path) -> list[Path]:
         depth = len(page.relative_to(site).parts) - 1
         before = page.read_text(encoding="utf-8")
         after = repair_markup(localise(before, "../" * depth))
+        if 'class="reveal"' in after:
+            after = repair_deck(after)
         after = mark_current_section(after, page.relative_to(site).as_posix())
         if after != before:
             page.write_text(after, encoding="utf-8")
