@@ -67,6 +67,7 @@ KNOWN_UNFIT_SLIDES: dict[tuple[str, str], str] = {
     ("lectures/06-optimisers-and-initialisation-slides.html", "constant-or-decaying-three-runs"): _FOOTER,
     ("lectures/06-optimisers-and-initialisation-slides.html", "too-small-just-right-too-large-the-code"): _FOOTER,
     ("lectures/06-optimisers-and-initialisation-slides.html", "summary"): _FOOTER,
+    ("lectures/06-optimisers-and-initialisation-slides.html", "the-landscape-of-lecture-4-the-code"): _FOOTER,
 }
 
 MAX_SCROLLABLE_SLIDES = 5

@@ -42,7 +42,8 @@ option to serve these itself, so this script, run by Quarto after every render
    (`maximum-scale=1.0, user-scalable=no`: a reader with low vision cannot
    pinch-zoom, WCAG 1.4.4), and each code line starts with an empty `<a>`
    with neither href nor text (the pages give it an href; on slides it only
-   makes an uncrawlable link), which goes;
+   makes an uncrawlable link), which goes; and Quarto's reveal.js template
+   writes no `<meta name="description">`: a deck gets its page's;
 8. fails, naming the page and the address, if any script or stylesheet is still
    loaded from another host, so a new CDN dependency cannot slip in unnoticed.
 
@@ -175,6 +176,20 @@ def repair_deck(html: str) -> str:
     return EMPTY_CODE_ANCHOR.sub("", html)
 
 
+META_DESCRIPTION = re.compile(r'<meta name="description" content="[^"]*">')
+
+
+def describe_decks(site: Path) -> None:
+    """Give each deck (NAME-slides.html) the meta description of its page (NAME.html)."""
+    for deck in site.rglob("*-slides.html"):
+        page = deck.with_name(deck.name.removesuffix("-slides.html") + ".html")
+        html = deck.read_text(encoding="utf-8")
+        found = META_DESCRIPTION.search(page.read_text(encoding="utf-8")) if page.is_file() else None
+        if found and not META_DESCRIPTION.search(html):
+            deck.write_text(html.replace('<meta name="viewport"', found.group(0) + '\n  <meta name="viewport"', 1),
+                            encoding="utf-8")
+
+
 def repair_markup(html: str) -> str:
     """Quarto's markup, valid: no alt on a figure's div, callout headers as buttons,
     no pandas <style scoped>, no role="menu" on the navbar's collapse button."""
@@ -224,6 +239,7 @@ def process(site: Path) -> list[Path]:
     ensure_node_modules()
     copy_libraries(site)
     changed, problems = [], []
+    describe_decks(site)
     for page in sorted(site.rglob("*.html")):
         if TARGET in page.relative_to(site).as_posix():
             continue
