@@ -271,6 +271,14 @@ async () => {
       .map(el => ({ src: (el.getAttribute('src') || el.tagName).split('/').pop(),
                     height: Math.round(el.getBoundingClientRect().height / scale),
                     natural_height: el.naturalHeight || 0 }));
+    // The footer, the logo and the menu button sit over the bottom of the slide:
+    // content below the highest of them runs into them.
+    let footerTop = height;
+    for (const el of document.querySelectorAll('.reveal .footer, .reveal .slide-logo, .reveal .slide-menu-button')) {
+      const r = el.getBoundingClientRect();
+      if (r.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+      footerTop = Math.min(footerTop, (r.top - box.top) / scale);
+    }
     const heading = slide.querySelector('h1, h2, h3');
     out.push({
       number: i + 1,
@@ -278,6 +286,7 @@ async () => {
       id: slide.id || '',
       content_height: Math.round((bottom - box.top) / scale),
       slide_height: height,
+      footer_top: Math.round(footerTop),
       content_width: Math.round((right - box.left) / scale),
       slide_width: Reveal.getConfig().width,
       scrollable: slide.classList.contains('scrollable'),
@@ -385,7 +394,8 @@ def check_accessibility(report: PageReport) -> list[str]:
 
 def check_slide_fit(report: PageReport, allowance: Iterable[tuple[str, int]] = ()) -> list[str]:
     """Each slide's content fits the slide: its width, and its height unless the slide is
-    `.scrollable`. Each figure is displayed at least MIN_FIGURE_HEIGHT px tall, and large
+    `.scrollable`, down to the top of the footer, logo and menu button that reveal.js lays
+    over the bottom of the slide (about 14 px of the 700: content there runs into them). Each figure is displayed at least MIN_FIGURE_HEIGHT px tall, and large
     enough that its axis labels (drawn at the course style's size) are no smaller than the
     slide's code font. Code itself is no smaller than MIN_CODE_FONT px (a `.smaller` slide
     shrinks it to 12 px). `allowance` lists (deck, slide number) pairs known to fail."""
@@ -395,6 +405,11 @@ def check_slide_fit(report: PageReport, allowance: Iterable[tuple[str, int]] = (
         reasons = []
         if not s["scrollable"] and s["content_height"] > s["slide_height"] + FIT_TOLERANCE:
             reasons.append(f"content {s['content_height']} px tall on a {s['slide_height']} px slide")
+        elif not s["scrollable"] and s["content_height"] > s.get("footer_top", s["slide_height"]) + FIT_TOLERANCE:
+            reasons.append(
+                f"content {s['content_height']} px tall runs into the footer, which starts {s['footer_top']} px "
+                f"down the {s['slide_height']} px slide"
+            )
         if s.get("smallest_code_px") and s["smallest_code_px"] < MIN_CODE_FONT:
             reasons.append(f"code shown at {s['smallest_code_px']:.1f} px (< {MIN_CODE_FONT}): unreadable from the back")
         if s["content_width"] > s["slide_width"] + FIT_TOLERANCE:
@@ -504,3 +519,90 @@ def check_links_to_slides(site: Path, page: str) -> list[str]:
         problems.append(f"{page}: its slides {deck} were not rendered")
     return problems
 
+
+
+_HEADER = re.compile(r'<header id="quarto-header".*?</header>', re.S)
+_MARKED = re.compile(r'<a\b(?=[^>]*\bclass="[^"]*\bactive\b|[^>]*\baria-current=)[^>]*>', re.S)
+
+
+def check_navbar_current(site: Path, page: str) -> list[str]:
+    """The navbar marks as current (`active`, `aria-current`) only the link to the page itself
+    and the menu that holds it: never "Home", or another page, on every page."""
+    header = _HEADER.search((site / page).read_text(encoding="utf-8"))
+    if header is None:
+        return []
+    problems = []
+    for tag in _MARKED.findall(header.group(0)):
+        href = re.search(r'\bhref="([^"]*)"', tag)
+        href = href.group(1) if href else ""
+        if "dropdown-toggle" in tag and href == "#":
+            continue  # a menu, marked because it holds the page (checked through its item)
+        target = os.path.normpath(os.path.join(os.path.dirname(page), unquote(urlsplit(href).path)))
+        if target != os.path.normpath(page):
+            problems.append(f"{page}: the navbar marks {href} as the current page")
+    return problems
+
+
+# --- the Nu HTML Checker ---------------------------------------------------------------------
+
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+# Errors the Nu HTML Checker reports in markup that Quarto 1.10 and its reveal.js format
+# write into every page or deck, which no option turns off and which the course does not
+# rewrite. (message pattern, pattern of the offending source, why it stays). Everything
+# else, the markup of the course's own content, must be valid.
+HTML_TEMPLATE_ERRORS: list[tuple[str, str, str]] = [
+    (r"^Attribute “append-hash” not allowed on element “link”", r"<link ",
+     "Quarto's stylesheet links carry append-hash=\"true\" for its own cache-busting script"),
+    (r"^Duplicate ID “(quarto-bootstrap|quarto-text-highlighting-styles)”", r"<link ",
+     "Quarto links a light and a dark stylesheet under the same id and switches between them"),
+    (r"^A “style” element in “body” must be the first child of its parent", r"<style type=\"text/css\">",
+     "Quarto's reveal.js format puts a MathJax <style> at the end of every speaker-notes <aside> "
+     "(src/format/reveal/format-reveal.ts)"),
+    (r"^Element “img” is missing one or more of the following attributes: “src”, “srcset”", r"<img data-src=",
+     "reveal.js lazy-loads a slide's images: data-src becomes src when the slide comes near"),
+]
+
+
+def find_java() -> str | None:
+    return shutil.which("java")
+
+
+def validate_html(site: Path, pages: Iterable[str]) -> list[dict]:
+    """The Nu HTML Checker's errors on `pages` of `site`, in one run (a JVM starts once).
+    Each error is vnu's JSON message with "page" (relative to the site) added."""
+    if not VNU_JAR.is_file():
+        raise FileNotFoundError(f"vnu-jar is not installed ({VNU_JAR}): run `npm ci` in the repository root")
+    java = find_java()
+    if java is None:
+        raise FileNotFoundError("java is not installed (the Nu HTML Checker needs a Java runtime)")
+    paths = [str(site / page) for page in pages]
+    done = subprocess.run([java, "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", *paths],
+                          capture_output=True, text=True, timeout=600)
+    import json
+
+    messages = json.loads(done.stderr)["messages"]
+    root = site.resolve().as_uri() + "/"
+    errors = []
+    for m in messages:
+        if m.get("type") == "error" or m.get("subType") == "fatal":
+            m["page"] = m.get("url", "").removeprefix(root)
+            errors.append(m)
+    return errors
+
+
+def allowed_html_error(error: dict, allowance=HTML_TEMPLATE_ERRORS) -> int | None:
+    """The index of the HTML_TEMPLATE_ERRORS entry that explains `error`, or None."""
+    for i, (message, source, _) in enumerate(allowance):
+        if re.search(message, error.get("message", "")) and re.search(source, error.get("extract", "")):
+            return i
+    return None
+
+
+def check_html(errors: list[dict], allowance=HTML_TEMPLATE_ERRORS) -> list[str]:
+    """One line per error of the Nu HTML Checker that the template allowance does not explain."""
+    return [
+        f"{e['page']}:{e.get('lastLine', '?')}: {e['message']} in {' '.join(e.get('extract', '').split())[:120]!r}"
+        for e in errors
+        if allowed_html_error(e, allowance) is None
+    ]

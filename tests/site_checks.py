@@ -523,3 +523,17 @@ def check_repository_urls(text: str, owner: str, name: str, branch: str, where: 
                     + " (set in _quarto.yml: website.repo-url, website.repo-branch)"
                 )
     return problems
+
+
+MAX_DESCRIPTION = 200  # characters: search engines show about 160
+
+
+def check_description(meta: Mapping, where: str) -> list[str]:
+    """A page's front matter has a `description` (its <meta name="description">, what a
+    search engine shows under the title; Lighthouse's SEO audit asks for one)."""
+    text = meta.get("description")
+    if not isinstance(text, str) or len(text.split()) < 5:
+        return [f"{where}: no `description:` of a sentence in the front matter"]
+    if len(text) > MAX_DESCRIPTION:
+        return [f"{where}: the description is {len(text)} characters long (at most {MAX_DESCRIPTION})"]
+    return []

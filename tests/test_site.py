@@ -197,6 +197,26 @@ def test_every_page_is_rendered_and_in_the_navigation(config):
     assert_no_problems(sc.check_rendered(documents, config, ROOT) + sc.check_reachable(documents, config))
 
 
+def _document_front_matter(source: str) -> dict:
+    path = ROOT / source
+    if path.suffix == ".ipynb":
+        return sc.front_matter(nbformat.read(path, as_version=4), source)
+    return sc.parse_yaml(path.read_text(encoding="utf-8").split("---")[1], source)
+
+
+def test_every_page_has_a_description(config):
+    problems = []
+    for source in sc.rendered_inputs(config, ROOT):
+        problems += sc.check_description(_document_front_matter(source), source)
+    assert_no_problems(problems)
+
+
+def test_description_check_bites():
+    assert sc.check_description({"title": "A"}, "a.ipynb") == ["a.ipynb: no `description:` of a sentence in the front matter"]
+    assert sc.check_description({"description": "x " * 150}, "a.ipynb")
+    assert sc.check_description({"description": "What this page teaches, in one sentence."}, "a.ipynb") == []
+
+
 def test_navbar_lists_what_the_sidebar_lists(config):
     navbar = sc.navigation_targets({"website": {"navbar": config["website"]["navbar"]}})
     assert navbar == sc.sidebar_targets(config), "the navbar menus follow the sidebar's teaching order"

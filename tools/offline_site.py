@@ -21,7 +21,30 @@ option to serve these itself, so this script, run by Quarto after every render
    rendered-site tests fail on any console error;
 4. removes the absolute path of the rendering machine that Quarto leaves in
    `data-notebook` attributes of embedded notebook cells;
-5. fails, naming the page and the address, if any script or stylesheet is still
+5. marks the navbar item of the page's own section as the current one. Quarto
+   marks the first navbar link that also appears in the page's sidebar (its rule
+   for "hybrid navigation", one sidebar per navbar item; quarto-cli issue
+   #11481). This site has one sidebar holding every page, Home first, so Quarto
+   marks "Home" on every page. Here the navbar link to the page itself is the
+   current one (`active`, `aria-current="page"`), and when that link is in a
+   menu, the menu's toggle ("Part 1 · Theory") is `active` too; a page the
+   navbar does not list marks nothing;
+6. repairs four things in Quarto's own markup that the Nu HTML Checker rejects
+   and no option changes (tests/test_rendered_site.py runs the checker): a
+   figure's `fig-alt` copied as an `alt` attribute onto its `<div>` (the `<img>`
+   keeps its alt); a collapsible callout's header, a `<div>` with
+   `aria-expanded` and `aria-label` but no role, becomes `role="button"`, a tab
+   stop, named by its visible title (assets/a11y.html adds Enter and Space);
+   pandas' `<style scoped>` table styles, which the pages already drop and the
+   slides keep; `role="menu"` on the navbar's collapse button, which holds no
+   menu items;
+7. on the slides, two things Lighthouse marks down: the viewport forbids zooming
+   (`maximum-scale=1.0, user-scalable=no`: a reader with low vision cannot
+   pinch-zoom, WCAG 1.4.4), and each code line starts with an empty `<a>`
+   with neither href nor text (the pages give it an href; on slides it only
+   makes an uncrawlable link), which goes; and Quarto's reveal.js template
+   writes no `<meta name="description">`: a deck gets its page's;
+8. fails, naming the page and the address, if any script or stylesheet is still
    loaded from another host, so a new CDN dependency cannot slip in unnoticed.
 
 The rendered-site tests (tests/test_rendered_site.py) then prove in a real
@@ -135,6 +158,78 @@ def localise(html: str, prefix: str) -> str:
     return DATA_NOTEBOOK.sub("", html)
 
 
+# (6): attributes are name="value" with `"` escaped inside values, so [^"]* stays in one value.
+DIV_ALT = re.compile(r'(<div\b(?:\s+[\w-]+="[^"]*")*?)\s+alt="[^"]*"')
+CALLOUT_HEADER = re.compile(r'<div class="callout-header[^"]*"(?:\s+[\w-]+="[^"]*")*\s*>')
+PANDAS_STYLE = re.compile(r'<style scoped(?:="")?>\s*\.dataframe[^<]*</style>\n?')
+MENU_BUTTON = re.compile(r'(<button class="navbar-toggler"[^>]*?)\s+role="menu"')
+
+
+# (7)
+DECK_VIEWPORT = re.compile(r'<meta name="viewport" content="[^"]*user-scalable=no[^"]*">')
+EMPTY_CODE_ANCHOR = re.compile(r'<a aria-hidden="true" tabindex="-1"></a>')
+
+
+def repair_deck(html: str) -> str:
+    """A reveal.js deck that can be zoomed, without empty code-line anchors."""
+    html = DECK_VIEWPORT.sub('<meta name="viewport" content="width=device-width, initial-scale=1.0">', html)
+    return EMPTY_CODE_ANCHOR.sub("", html)
+
+
+META_DESCRIPTION = re.compile(r'<meta name="description" content="[^"]*">')
+
+
+def describe_decks(site: Path) -> None:
+    """Give each deck (NAME-slides.html) the meta description of its page (NAME.html)."""
+    for deck in site.rglob("*-slides.html"):
+        page = deck.with_name(deck.name.removesuffix("-slides.html") + ".html")
+        html = deck.read_text(encoding="utf-8")
+        found = META_DESCRIPTION.search(page.read_text(encoding="utf-8")) if page.is_file() else None
+        if found and not META_DESCRIPTION.search(html):
+            deck.write_text(html.replace('<meta name="viewport"', found.group(0) + '\n  <meta name="viewport"', 1),
+                            encoding="utf-8")
+
+
+def repair_markup(html: str) -> str:
+    """Quarto's markup, valid: no alt on a figure's div, callout headers as buttons,
+    no pandas <style scoped>, no role="menu" on the navbar's collapse button."""
+    html = DIV_ALT.sub(r"\1", html)
+
+    def button(m: re.Match) -> str:
+        tag = re.sub(r'\s+aria-label="[^"]*"', "", m.group(0))
+        return tag if 'role="' in tag else tag[:-1].rstrip() + ' role="button" tabindex="0">'
+
+    html = CALLOUT_HEADER.sub(lambda m: button(m) if "aria-expanded" in m.group(0) else m.group(0), html)
+    return MENU_BUTTON.sub(r"\1", PANDAS_STYLE.sub("", html))
+
+
+NAVBAR = re.compile(r'<header id="quarto-header".*?</header>', re.S)
+NAV_ITEM = re.compile(r'<li class="nav-item(?P<dropdown> dropdown)?[^"]*">.*?</li>(?(dropdown)\s*</ul>\s*</li>)', re.S)
+NAV_ANCHOR = re.compile(r'<a class="(?P<cls>nav-link|dropdown-item)(?P<rest>[^"]*)" href="(?P<href>[^"]*)"')
+
+
+def mark_current_section(html: str, page: str) -> str:
+    """The navbar of `page` (a path relative to the site) with only its own section marked current."""
+
+    def own(href: str) -> bool:
+        return os.path.normpath(os.path.join(os.path.dirname(page), href)) == os.path.normpath(page)
+
+    def item(m: re.Match) -> str:
+        text = m.group(0).replace(' aria-current="page"', "")
+        text = re.sub(r'class="(nav-link|dropdown-item)((?: [^" ]+)*?) active\b', r'class="\1\2', text)
+        current = [a for a in NAV_ANCHOR.finditer(text) if own(a.group("href"))]
+        if not current:
+            return text
+        a = current[0]
+        marked = f'<a class="{a.group("cls")}{a.group("rest")} active" aria-current="page" href="{a.group("href")}"'
+        text = text[: a.start()] + marked + text[a.end():]
+        if a.group("cls") == "dropdown-item":  # and its menu's toggle
+            text = text.replace('class="nav-link dropdown-toggle"', 'class="nav-link dropdown-toggle active"', 1)
+        return text
+
+    return NAVBAR.sub(lambda header: NAV_ITEM.sub(item, header.group(0)), html, count=1)
+
+
 def remote_loads(html: str) -> list[str]:
     return [m.group(0) for m in REMOTE_LOAD.finditer(html)]
 
@@ -144,12 +239,16 @@ def process(site: Path) -> list[Path]:
     ensure_node_modules()
     copy_libraries(site)
     changed, problems = [], []
+    describe_decks(site)
     for page in sorted(site.rglob("*.html")):
         if TARGET in page.relative_to(site).as_posix():
             continue
         depth = len(page.relative_to(site).parts) - 1
         before = page.read_text(encoding="utf-8")
-        after = localise(before, "../" * depth)
+        after = repair_markup(localise(before, "../" * depth))
+        if 'class="reveal"' in after:
+            after = repair_deck(after)
+        after = mark_current_section(after, page.relative_to(site).as_posix())
         if after != before:
             page.write_text(after, encoding="utf-8")
             changed.append(page)
