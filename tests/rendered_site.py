@@ -59,6 +59,20 @@ LOG_PROBLEM = re.compile(r"^(?:\x1b\[[0-9;]*m)*\s*(WARN|ERROR)\b", re.M)
 # --- finding the tools ------------------------------------------------------------------
 
 
+def load_tool(name: str):
+    """A script of tools/ as a module (tools/ is not a package)."""
+    import importlib.util
+    import sys
+
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
 def find_quarto() -> str | None:
     return os.environ.get("QUARTO") or shutil.which("quarto")
 

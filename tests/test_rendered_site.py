@@ -219,9 +219,12 @@ def test_internal_links_resolve(site):
 
 
 def _expected_notebook_links(page: str) -> list[dict]:
-    source = ROOT / PurePosixPath(page).with_suffix(".ipynb")
-    meta = sc.front_matter(nbformat.read(source, as_version=4), page)
-    return [{"text": link["text"], "href": link["href"]} for link in meta["other-links"]]
+    """What tools/sync_front_matter.py builds from _quarto.yml (tools/offline_site.py writes
+    it into the page after the render)."""
+    sync = rs.load_tool("sync_front_matter")
+    repo = sync.repository_from_config(sync.load_quarto_config(ROOT))
+    source = PurePosixPath(page).with_suffix(".ipynb").as_posix()
+    return [{"text": link["text"], "href": link["href"]} for link in sync.other_links(repo, source)]
 
 
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES)

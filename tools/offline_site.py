@@ -22,7 +22,11 @@ option to serve these itself, so this script, run by Quarto after every render
 4. removes the absolute path of the rendering machine that Quarto leaves in
    `data-notebook` attributes of embedded notebook cells;
 5. fails, naming the page and the address, if any script or stylesheet is still
-   loaded from another host, so a new CDN dependency cannot slip in unnoticed.
+   loaded from another host, so a new CDN dependency cannot slip in unnoticed;
+6. writes each notebook page's Binder, Colab and download links into its
+   margin (tools/sync_front_matter.py builds them from `website.repo-url`; the
+   notebooks themselves no longer carry them, see that script). This is the
+   one post-render step of the project, hence here.
 
 The rendered-site tests (tests/test_rendered_site.py) then prove in a real
 browser that no page or slide deck requests anything from another host.
@@ -40,6 +44,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import sync_front_matter  # noqa: E402
 NODE_MODULES = ROOT / "node_modules"
 TARGET = "site_libs/offline"
 
@@ -173,10 +180,12 @@ def main(argv: list[str]) -> int:
         return 1
     try:
         changed = process(site)
-    except OfflineSiteError as error:
+        linked = sync_front_matter.write_site_links(site)
+    except (OfflineSiteError, ValueError) as error:
         print(f"offline_site: error: {error}", file=sys.stderr)
         return 1
     print(f"offline_site: {len(changed)} pages now load their libraries from {TARGET}/")
+    print(f"offline_site: Binder, Colab and download links written into {len(linked)} notebook pages")
     return 0
 
 
