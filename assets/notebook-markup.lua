@@ -20,7 +20,18 @@
     </details>
 
   The blank lines around the text matter: without them neither JupyterLab nor
-  Pandoc reads the text as Markdown. Any other <details> is left alone; a
+  Pandoc reads the text as Markdown.
+
+  A dense slide that needs reveal.js's smaller text says so in an HTML comment,
+  which JupyterLab does not show, instead of `{.smaller}` on its heading, which
+  JupyterLab shows in the heading and in its table of contents:
+
+    ## Sources
+
+    <!-- slide: smaller -->
+
+  On the slides the heading before the comment (same cell) gets `.smaller`; on
+  the page nothing changes. Any other <details> is left alone; a
   <details> with one of these two summaries but not closed by </details> in
   the same cell stops the render with an error naming it.
 ]]
@@ -101,6 +112,28 @@ local function convert(blocks)
   return out
 end
 
+local SMALLER = "^%s*<!%-%-%s*slide:%s*smaller%s*%-%->%s*$"
+
+local function smaller(blocks)
+  local header
+  for i, b in ipairs(blocks) do
+    if b.t == "Header" and b.level <= 2 then
+      header = i
+    elseif html(b) and b.text:match(SMALLER) then
+      if not header then
+        error("notebook-markup.lua: <!-- slide: smaller --> with no ## heading before it in its cell")
+      end
+      if quarto.doc.is_format("revealjs") and not blocks[header].classes:includes("smaller") then
+        local h = blocks[header]
+        h.classes:insert("smaller")
+        blocks[header] = h
+      end
+    end
+  end
+  return blocks
+end
+
 return {
   { Blocks = convert },
+  { Blocks = smaller },
 }
