@@ -518,3 +518,23 @@ def check_links_to_slides(site: Path, page: str) -> list[str]:
         problems.append(f"{page}: its slides {deck} were not rendered")
     return problems
 
+
+
+_CALLOUT_TIP = re.compile(r'<div class="([^"]*\bcallout-tip\b[^"]*)"')
+
+
+def check_answers(html: str, page: str, *, deck: bool) -> list[str]:
+    """"Check yourself" answers (collapsed callout-tips) are hidden until clicked on a page
+    and revealed by a click (inside a fragment) on the slides; no <details> answer or
+    speaker notes were left as they are (assets/notebook-markup.lua converts them)."""
+    problems = [f"{page}: <details><summary>{summary}</summary> left as it is (assets/notebook-markup.lua)"
+                for summary in ("Answer", "Speaker notes") if f"<summary>{summary}</summary>" in html]
+    for match in _CALLOUT_TIP.finditer(html):
+        if deck:
+            if not html[: match.start()].rstrip().endswith('<div class="fragment">'):
+                problems.append(f"{page}: a callout-tip answer that is not a fragment (shown with its question)")
+        else:
+            header = html[match.end() : match.end() + 400]
+            if 'data-bs-toggle="collapse"' not in header or 'aria-expanded="false"' not in header:
+                problems.append(f"{page}: a callout-tip answer that is not collapsed (shown under its question)")
+    return problems

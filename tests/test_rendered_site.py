@@ -234,6 +234,25 @@ def test_notebook_page_shows_binder_colab_and_download(site, page):
     assert_no_problems(rs.check_notebook_page_links(site, page, expected))
 
 
+@pytest.mark.parametrize("page", LECTURE_PAGES + [p for p in DECKS if p.startswith("lectures/")])
+def test_answers_hidden_until_clicked(site, page):
+    """Page: each answer is a collapsed callout; slides: a fragment (the next click)."""
+    html = (site / page).read_text(encoding="utf-8")
+    assert html.count("callout-tip") >= 1, f"{page}: no Check-yourself answer"
+    assert_no_problems(rs.check_answers(html, page, deck=rs.is_deck(page)))
+
+
+def test_answer_check_bites():
+    page = ('<div class="callout callout-tip fragment"><div class="callout-header" '
+            'data-bs-toggle="collapse" aria-expanded="false">Answer</div></div>')
+    assert rs.check_answers(page, "p", deck=False) == []
+    assert rs.check_answers(page.replace('aria-expanded="false"', ""), "p", deck=False)
+    assert rs.check_answers("<details><summary>Answer</summary><p>x</p></details>", "p", deck=False)
+    deck = '<div class="fragment">\n<div class="callout callout-tip">Answer</div></div>'
+    assert rs.check_answers(deck, "d", deck=True) == []
+    assert rs.check_answers(deck.replace("fragment", "other"), "d", deck=True)
+
+
 @pytest.mark.parametrize("page", LECTURE_PAGES)
 def test_lecture_page_links_to_its_slides(site, page):
     assert_no_problems(rs.check_links_to_slides(site, page))
