@@ -59,6 +59,20 @@ LOG_PROBLEM = re.compile(r"^(?:\x1b\[[0-9;]*m)*\s*(WARN|ERROR)\b", re.M)
 # --- finding the tools ------------------------------------------------------------------
 
 
+def load_tool(name: str):
+    """A script of tools/ as a module (tools/ is not a package)."""
+    import importlib.util
+    import sys
+
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
 def find_quarto() -> str | None:
     return os.environ.get("QUARTO") or shutil.which("quarto")
 
@@ -606,3 +620,23 @@ def check_html(errors: list[dict], allowance=HTML_TEMPLATE_ERRORS) -> list[str]:
         for e in errors
         if allowed_html_error(e, allowance) is None
     ]
+
+
+_CALLOUT_TIP = re.compile(r'<div class="([^"]*\bcallout-tip\b[^"]*)"')
+
+
+def check_answers(html: str, page: str, *, deck: bool) -> list[str]:
+    """"Check yourself" answers (collapsed callout-tips) are hidden until clicked on a page
+    and revealed by a click (inside a fragment) on the slides; no <details> answer or
+    speaker notes were left as they are (assets/notebook-markup.lua converts them)."""
+    problems = [f"{page}: <details><summary>{summary}</summary> left as it is (assets/notebook-markup.lua)"
+                for summary in ("Answer", "Speaker notes") if f"<summary>{summary}</summary>" in html]
+    for match in _CALLOUT_TIP.finditer(html):
+        if deck:
+            if not html[: match.start()].rstrip().endswith('<div class="fragment">'):
+                problems.append(f"{page}: a callout-tip answer that is not a fragment (shown with its question)")
+        else:
+            header = html[match.end() : match.end() + 400]
+            if 'data-bs-toggle="collapse"' not in header or 'aria-expanded="false"' not in header:
+                problems.append(f"{page}: a callout-tip answer that is not collapsed (shown under its question)")
+    return problems

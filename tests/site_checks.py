@@ -65,8 +65,17 @@ def front_matter(nb: Mapping, where: str) -> dict:
     return parse_yaml(match["body"] or "", f"{where} (front matter)")
 
 
+# Cell metadata that belongs to Jupyter or to the course's tools; every other
+# top-level key of a code cell's metadata is a Quarto cell option
+# (tools/cell_options.py moves the `#|` lines there).
+NOT_CELL_OPTIONS = frozenset({"tags", "jupyter", "collapsed", "scrolled", "editable", "deletable", "execution",
+                              "slideshow", "trusted", "id", "name", "format"})
+
+
 def cell_options(cell: Mapping) -> dict:
-    """The `#|` options at the top of a code cell, parsed as YAML."""
+    """The Quarto options of a code cell: the keys of its metadata, then its leading
+    `#|` lines parsed as YAML (which win, as in Quarto)."""
+    meta = {k: v for k, v in (cell.get("metadata") or {}).items() if k not in NOT_CELL_OPTIONS}
     lines = []
     for line in _source(cell).splitlines():
         match = _CELL_OPTION.match(line)
@@ -74,12 +83,14 @@ def cell_options(cell: Mapping) -> dict:
             break
         lines.append(match.group(1))
     if not lines:
-        return {}
+        return meta
     try:
         options = yaml.safe_load("\n".join(lines))
     except yaml.YAMLError as exc:
         return {"__error__": str(exc)}
-    return options if isinstance(options, dict) else {"__error__": "the #| lines are not a YAML mapping"}
+    if not isinstance(options, dict):
+        return {"__error__": "the #| lines are not a YAML mapping"}
+    return {**meta, **options}
 
 
 def _source(cell: Mapping) -> str:
@@ -463,20 +474,6 @@ def check_figure_cells(nb: Mapping, where: str) -> list[str]:
 
 
 # --- links built from the repository -------------------------------------------
-
-
-def check_notebook_links(meta: Mapping, expected: list[dict], where: str) -> list[str]:
-    """The front matter's `other-links` are exactly the expected Binder/Colab/download links."""
-    links = meta.get("other-links")
-    if not isinstance(links, list):
-        return [f"{where}: no `other-links` (Binder, Colab, download); run tools/sync_front_matter.py"]
-    by_text = {link.get("text"): link.get("href") for link in links if isinstance(link, dict)}
-    problems = []
-    for link in expected:
-        href = by_text.get(link["text"])
-        if href != link["href"]:
-            problems.append(f"{where}: other-links {link['text']!r} is {href!r}, expected {link['href']!r}")
-    return problems
 
 
 _EXECUTABLE_CHUNK = re.compile(r"^\s*(`{3,}|~{3,})\s*\{\s*[A-Za-z]", re.MULTILINE)

@@ -268,9 +268,12 @@ def test_internal_links_resolve(site):
 
 
 def _expected_notebook_links(page: str) -> list[dict]:
-    source = ROOT / PurePosixPath(page).with_suffix(".ipynb")
-    meta = sc.front_matter(nbformat.read(source, as_version=4), page)
-    return [{"text": link["text"], "href": link["href"]} for link in meta["other-links"]]
+    """What tools/sync_front_matter.py builds from _quarto.yml (tools/offline_site.py writes
+    it into the page after the render)."""
+    sync = rs.load_tool("sync_front_matter")
+    repo = sync.repository_from_config(sync.load_quarto_config(ROOT))
+    source = PurePosixPath(page).with_suffix(".ipynb").as_posix()
+    return [{"text": link["text"], "href": link["href"]} for link in sync.other_links(repo, source)]
 
 
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES)
@@ -278,6 +281,25 @@ def test_notebook_page_shows_binder_colab_and_download(site, page):
     expected = _expected_notebook_links(page)
     assert {link["text"] for link in expected} >= {"Launch on Binder", "Open in Colab", "Download the notebook"}
     assert_no_problems(rs.check_notebook_page_links(site, page, expected))
+
+
+@pytest.mark.parametrize("page", LECTURE_PAGES + [p for p in DECKS if p.startswith("lectures/")])
+def test_answers_hidden_until_clicked(site, page):
+    """Page: each answer is a collapsed callout; slides: a fragment (the next click)."""
+    html = (site / page).read_text(encoding="utf-8")
+    assert html.count("callout-tip") >= 1, f"{page}: no Check-yourself answer"
+    assert_no_problems(rs.check_answers(html, page, deck=rs.is_deck(page)))
+
+
+def test_answer_check_bites():
+    page = ('<div class="callout callout-tip fragment"><div class="callout-header" '
+            'data-bs-toggle="collapse" aria-expanded="false">Answer</div></div>')
+    assert rs.check_answers(page, "p", deck=False) == []
+    assert rs.check_answers(page.replace('aria-expanded="false"', ""), "p", deck=False)
+    assert rs.check_answers("<details><summary>Answer</summary><p>x</p></details>", "p", deck=False)
+    deck = '<div class="fragment">\n<div class="callout callout-tip">Answer</div></div>'
+    assert rs.check_answers(deck, "d", deck=True) == []
+    assert rs.check_answers(deck.replace("fragment", "other"), "d", deck=True)
 
 
 @pytest.mark.parametrize("page", LECTURE_PAGES)

@@ -18,6 +18,7 @@ machines only; elsewhere (GitHub) those tests skip and say why.
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import json
 import re
@@ -268,9 +269,12 @@ def test_repository_named_once(config, repo):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
-def test_binder_colab_and_download_links(path, repo):
-    meta = sc.front_matter(read_nb(path), rel(path))
-    assert_no_problems(sc.check_notebook_links(meta, sync.other_links(repo, rel(path)), rel(path)))
+def test_notebook_carries_no_generated_links(path):
+    """The Binder/Colab/download links go onto the page after the render (tools/offline_site.py,
+    checked in the browser by tests/test_rendered_site.py), not into the notebook."""
+    source = sync.notebook_front_matter_source(read_nb(path))
+    assert "other-links" not in sc.front_matter(read_nb(path), rel(path)), f"{rel(path)}: run `{SYNC_COMMAND}`"
+    assert sync.LINKS_BEGIN not in source and sync.LEGACY_LINKS_BEGIN not in source
 
 
 def test_front_matter_and_index_in_sync(config, repo):
@@ -652,26 +656,43 @@ def test_executable_code_in_a_page_is_reported():
 # --- links built from the repository ------------------------------------------------------
 
 
-def test_wrong_or_missing_notebook_links_are_reported():
-    repo = sync.Repository("o", "r", "main")
-    expected = sync.other_links(repo, "lectures/01-a.ipynb")
-    wrong = [dict(link) for link in expected]
-    wrong[0]["href"] = wrong[0]["href"].replace("/main?", "/master?")
-    assert any("Binder" in p for p in sc.check_notebook_links({"other-links": wrong}, expected, "l"))
-    assert sc.check_notebook_links({"title": "A"}, expected, "l")
-    assert sc.check_notebook_links({"other-links": expected}, expected, "l") == []
+def _site_with_page(tmp_path, body: str):
+    (tmp_path / "_quarto.yml").write_text(
+        "website:\n  repo-url: https://github.com/o/r\n  repo-branch: main\n", encoding="utf-8")
+    (tmp_path / "lectures").mkdir()
+    nbformat.write(make_nb(), tmp_path / "lectures" / "01-a.ipynb")
+    page = tmp_path / "_site" / "lectures" / "01-a.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
+    return page
 
 
-def test_sync_touches_only_the_generated_block():
+def test_site_links_are_written_into_the_page_margin(tmp_path):
+    page = _site_with_page(tmp_path, '<nav id="TOC"><ul><li>Intro</li></ul></nav><main>text</main>')
+    assert sync.write_site_links(tmp_path / "_site", tmp_path) == ["lectures/01-a.ipynb"]
+    text = page.read_text(encoding="utf-8")
     repo = sync.Repository("o", "r", "main")
-    source = '---\ntitle: "A"\nformat:\n  html: default\n---'
-    once = sync.synced_front_matter(source, repo, "lectures/01-a.ipynb")
-    assert once.startswith('---\ntitle: "A"\nformat:\n  html: default\n# >>>')
+    for link in sync.other_links(repo, "lectures/01-a.ipynb"):
+        assert f'<a href="{link["href"]}"><i class="bi bi-{link["icon"]}"></i>{link["text"]}</a>' in text
+    assert text.index("quarto-other-links") < text.index("</nav>") < text.index("<main>")
+    assert sync.write_site_links(tmp_path / "_site", tmp_path) == []  # once only
+    assert page.read_text(encoding="utf-8") == text
+
+
+def test_a_page_without_a_table_of_contents_is_reported(tmp_path):
+    _site_with_page(tmp_path, "<main>text</main>")
+    with pytest.raises(ValueError, match="no table of contents"):
+        sync.write_site_links(tmp_path / "_site", tmp_path)
+
+
+def test_sync_removes_only_the_old_links_block():
+    repo = sync.Repository("o", "r", "main")
+    old = ('---\ntitle: "A"\ndescription: "What it is."\nformat:\n  html: default\n'
+           f'{sync.LINKS_BEGIN}\nother-links:\n  - {{text: "Open in Colab", href: "x"}}\n{sync.LINKS_END}\n'
+           '# a comment\n---')
+    once = sync.synced_front_matter(old, repo, "lectures/01-a.ipynb")
+    assert once == '---\ntitle: "A"\ndescription: "What it is."\nformat:\n  html: default\n# a comment\n---'
     assert sync.synced_front_matter(once, repo, "lectures/01-a.ipynb") == once  # idempotent
-    moved = sync.synced_front_matter(once, sync.Repository("o", "r", "dev"), "lectures/01-a.ipynb")
-    assert "/dev?labpath=" in moved and "/main?" not in moved
-    parsed = sc.parse_yaml(sync.front_matter_body(once), "x")
-    assert parsed["other-links"] == sync.other_links(repo, "lectures/01-a.ipynb")
 
 
 def test_sync_rewrites_only_the_front_matter_and_colab_cell_of_a_real_notebook(tmp_path):
@@ -689,11 +710,12 @@ def test_sync_rewrites_only_the_front_matter_and_colab_cell_of_a_real_notebook(t
     assert not sync.sync_notebook(copy, repo, tmp_path, write=True)  # idempotent on disk too
     after = read_nb(copy)
     assert after.cells[2:] == nb.cells[1:]
-    assert "labpath=notebooks/00-datasets.ipynb" in after.cells[0].source
+    assert after.cells[0].source == nb.cells[0].source  # no links in the notebook
     colab = after.cells[1]
     assert colab.cell_type == "code" and colab.metadata["tags"] == ["colab-setup"] and not colab.outputs
     assert '"google.colab" in sys.modules' in colab.source and "git+https://github.com/o/r@main" in colab.source
-    assert colab.source.startswith("#| include: false")  # not on the page, not on a slide
+    assert colab.metadata["include"] is False  # not on the page, not on a slide
+    assert colab.metadata["jupyter"] == {"source_hidden": True}  # collapsed in JupyterLab
 
 
 def test_unparseable_yaml_file_is_reported():
@@ -719,37 +741,44 @@ def test_repository_branch_is_required():
         sync.repository_from_config({"website": {"repo-url": "https://github.com/o/r"}})
 
 
-# --- cell options stay readable in JupyterLab ----------------------------------------------
+# --- cell options live in the cell metadata, where JupyterLab hides them -----------------
 
 
-def _load_wrap_tool():
-    spec = importlib.util.spec_from_file_location("wrap_cell_options", ROOT / "tools" / "wrap_cell_options.py")
+def _load_cell_options_tool():
+    spec = importlib.util.spec_from_file_location("cell_options", ROOT / "tools" / "cell_options.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-wrap = _load_wrap_tool()
+cell_options_tool = _load_cell_options_tool()
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
-def test_cell_options_are_wrapped(path):
-    """No `#|` line scrolls sideways in JupyterLab: `python tools/wrap_cell_options.py` wraps them."""
-    assert_no_problems([f"{rel(path)} {line}" for line in wrap.long_lines(read_nb(path))])
+def test_no_cell_option_comments(path):
+    """No `#|` line in a code cell: `python tools/cell_options.py` moves them into the metadata."""
+    assert_no_problems([f"{rel(path)} cell {i}: #| options in the source; run `python tools/cell_options.py`"
+                        for i, cell in enumerate(read_nb(path).cells)
+                        if cell.cell_type == "code" and cell_options_tool.option_lines(cell.source)[0]])
 
 
-def test_wrapping_keeps_every_value():
-    caption = ("Squared error $(\\hat y - y)^2$ as a function of the prediction \"y-hat\" for a true value "
-               "$y = 2$, next to the absolute error: missing by 2 costs 4, missing by 1 costs only 1. " * 2)
-    source = "#| label: fig-a\n#| fig-cap: " + wrap._quoted(caption.strip()) + "\nplt.show()"
-    wrapped = wrap.wrapped_source(source)
-    options, rest = wrap.option_lines(wrapped)
-    assert len(options) > 3 and all(len(line) <= wrap.MAX_WIDTH for line in options)
-    assert wrap.parse_options(options) == {"label": "fig-a", "fig-cap": caption.strip()}
-    assert rest == ["plt.show()"]
-    assert wrap.wrapped_source(wrapped) == wrapped  # idempotent
+def test_moving_cell_options_keeps_every_value():
+    caption = "Squared error $(y - 2)^2$: missing by 2 costs 4, \"y-hat\" near 2 costs little."
+    cell = code_cell('#| label: fig-a\n#| fig-cap: "' + caption.replace('"', '\\"') + '"\n'
+                     '#|   \n#| output-location: slide\nplt.show()', [image_output()])
+    cell.metadata["tags"] = ["keep"]
+    before = sc.cell_options(cell)
+    assert before == {"label": "fig-a", "fig-cap": caption, "output-location": "slide"}
+    outputs = copy.deepcopy(cell.outputs)
+    assert cell_options_tool.moved(cell)
+    assert cell.source == "plt.show()" and cell.outputs == outputs and cell.metadata["tags"] == ["keep"]
+    assert sc.cell_options(cell) == before
+    assert not cell_options_tool.moved(cell)  # idempotent
 
 
-def test_a_long_option_line_is_reported():
-    nb = make_nb(code_cell("#| fig-alt: \"" + "word " * 40 + "\"\nplt.show()"))
-    assert wrap.long_lines(nb) and "characters" in wrap.long_lines(nb)[0]
+def test_a_cell_option_comment_is_reported(tmp_path):
+    path = tmp_path / "a.ipynb"
+    nbformat.write(make_nb(code_cell("#| echo: false\n1")), path)
+    assert cell_options_tool.main(["--check", str(path)]) == 1
+    assert cell_options_tool.main([str(path)]) == 0
+    assert cell_options_tool.main(["--check", str(path)]) == 0

@@ -39,8 +39,8 @@ so that a skipped exercise fails at its check and nowhere else.
 
 The first cell is the front matter; its title must end in `` (solutions)``,
 which the student version drops. The student version also gets a note at the
-top linking to the solutions, its own Binder/Colab/download links (written
-exactly as tools/sync_front_matter.py writes them), no outputs, no execution
+top linking to the solutions, its front matter as tools/sync_front_matter.py
+keeps it (its Binder/Colab/download links go onto its page), no outputs, no execution
 counts, and the marker ``metadata.nncourse.student_version_of`` naming its
 solution, by which conftest.py keeps nbval from executing it (it stops at the
 first exercise by design; tests/test_exercises.py checks it instead).
@@ -243,7 +243,9 @@ def _clean_copy(cell):
 
 def _answer_cell(cell, exercise: int):
     new = _clean_copy(cell)
-    new.metadata["tags"] = [TAG_ANSWER]
+    # The placeholder is not the solution's code: none of its Quarto options (a
+    # figure's label, caption and alt text, in the metadata: tools/cell_options.py) apply.
+    new.metadata = nbformat.from_dict({"tags": [TAG_ANSWER]})
     if cell.cell_type == "code":
         placeholder = code_placeholder(cell.source)
         prompt = f"# YOUR ANSWER (exercise {exercise})"

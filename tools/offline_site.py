@@ -44,7 +44,10 @@ option to serve these itself, so this script, run by Quarto after every render
    with neither href nor text (the pages give it an href; on slides it only
    makes an uncrawlable link), which goes; and Quarto's reveal.js template
    writes no `<meta name="description">`: a deck gets its page's;
-8. fails, naming the page and the address, if any script or stylesheet is still
+8. writes each notebook page's Binder, Colab and download links into its
+   margin (tools/sync_front_matter.py builds them from `website.repo-url`; the
+   notebooks themselves no longer carry them, see that script);
+9. fails, naming the page and the address, if any script or stylesheet is still
    loaded from another host, so a new CDN dependency cannot slip in unnoticed.
 
 The rendered-site tests (tests/test_rendered_site.py) then prove in a real
@@ -63,6 +66,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import sync_front_matter  # noqa: E402
 NODE_MODULES = ROOT / "node_modules"
 TARGET = "site_libs/offline"
 
@@ -272,10 +278,12 @@ def main(argv: list[str]) -> int:
         return 1
     try:
         changed = process(site)
-    except OfflineSiteError as error:
+        linked = sync_front_matter.write_site_links(site)
+    except (OfflineSiteError, ValueError) as error:
         print(f"offline_site: error: {error}", file=sys.stderr)
         return 1
     print(f"offline_site: {len(changed)} pages now load their libraries from {TARGET}/")
+    print(f"offline_site: Binder, Colab and download links written into {len(linked)} notebook pages")
     return 0
 
 

@@ -9,16 +9,22 @@ The repository's owner, name and branch are set once, in `_quarto.yml`:
 Quarto itself reads them for the "View source" / "Report an issue" links, and
 this script derives every other URL from them:
 
-* in each notebook's front matter (the first cell, a Raw cell), an `other-links`
-  list with explicit Binder, Colab and download URLs, one line each, between two
-  marker comments;
-* in each notebook, a first code cell (tagged `colab-setup`, hidden from the
-  page and the slides) that installs the course package when, and only when,
-  the notebook runs on Colab and the package is not there yet. Elsewhere it
-  does nothing and prints nothing, so nbval sees no output. Adding it shifts the
-  execution counts: re-execute the notebook (tools/execute.py) afterwards.
-  Nothing else in the notebook is touched: not the rest of the front matter,
-  not another cell, not an output;
+* on the site, each notebook page's "Other Links" box: Launch on Binder, Open
+  in Colab, Download the notebook. Not in the notebook, where a student would
+  read them as noise: tools/offline_site.py, Quarto's post-render step, calls
+  `write_site_links`, which writes the box into every rendered notebook page,
+  in Quarto's own markup (what `other-links` in the front matter would give).
+  The front matter keeps only what its author wrote; a links block an older
+  version of this script wrote there is removed;
+* in each notebook, a first code cell (tagged `colab-setup`, its source
+  collapsed in JupyterLab, hidden from the page and the slides by the cell
+  option `include: false` in its metadata) that installs the course package
+  when, and only when, the notebook runs on Colab and the package is not there
+  yet. Elsewhere it does nothing and prints nothing, so nbval sees no output.
+  Adding it shifts the execution counts: re-execute the notebook
+  (tools/execute.py) afterwards; updating it in place keeps them. Nothing else
+  in the notebook is touched: not the rest of the front matter, not another
+  cell, not an output;
 * in `index.qmd`, the course table (page, slides, Binder, Colab, download for
   every notebook, in the teaching order of the sidebar in `_quarto.yml`), the
   Colab install line and the clone command, each between marker comments.
@@ -30,6 +36,8 @@ naming the files and this command, whenever a file is out of date.
 from __future__ import annotations
 
 import argparse
+import copy
+import html
 import re
 import sys
 from dataclasses import dataclass
@@ -150,18 +158,9 @@ def other_links(repo: Repository, path: str) -> list[dict]:
     ]
 
 
-def links_block(repo: Repository, path: str) -> str:
-    lines = [LINKS_BEGIN, "other-links:"]
-    for link in other_links(repo, path):
-        lines.append(f'  - {{text: "{link["text"]}", icon: {link["icon"]}, href: "{link["href"]}"}}')
-    lines.append(LINKS_END)
-    return "\n".join(lines) + "\n"
-
-
 def colab_cell_source(repo: Repository) -> str:
     """The first code cell of every notebook: installs the course package on Colab only."""
     return (
-        "#| include: false\n"
         "# On Colab, install this course's helper package (nncourse) from the repository,\n"
         "# once. Anywhere else (your machine, Binder) it is installed already: nothing runs.\n"
         "import importlib.util\n"
@@ -172,26 +171,39 @@ def colab_cell_source(repo: Repository) -> str:
     )
 
 
-def synced_front_matter(source: str, repo: Repository, path: str) -> str:
-    """`source` (a front-matter cell) with its generated links block written for `path`."""
+# The Colab cell's metadata: its tag, Quarto's `include: false` (not on the page
+# nor the slides), and its source collapsed in JupyterLab (a "..." to click).
+COLAB_METADATA = {"tags": [COLAB_TAG], "include": False, "jupyter": {"source_hidden": True}}
+
+
+def synced_front_matter(source: str, repo: Repository | None = None, path: str | None = None) -> str:
+    """`source` (a front-matter cell) without the links block older versions wrote into it.
+
+    The links now go onto the rendered page (`write_site_links`); `repo` and
+    `path` are accepted for the callers written for the older version.
+    """
     body = front_matter_body(source).replace(LEGACY_LINKS_BEGIN, LINKS_BEGIN)
     begin, end = body.find(LINKS_BEGIN), body.find(LINKS_END)
     if (begin == -1) != (end == -1) or end < begin:
         raise ValueError("the generated links block is damaged: one of its two marker comments is missing")
-    if begin != -1:
+    if begin == -1:
+        body_out = body
+    else:
         line_end = body.find("\n", end)
-        body = body[:begin] + body[len(body) if line_end == -1 else line_end + 1 :]
+        body_out = body[:begin] + body[len(body) if line_end == -1 else line_end + 1 :]
     try:
-        rest = yaml.safe_load(body) if body.strip() else {}
+        rest = yaml.safe_load(body_out) if body_out.strip() else {}
     except yaml.YAMLError as exc:
         raise ValueError(f"the front matter is not valid YAML: {exc}") from None
     if not isinstance(rest, dict):
         raise ValueError("the front matter is not a YAML mapping")
     if "other-links" in rest:
-        raise ValueError("the front matter sets `other-links` by hand; remove it, this script writes it")
-    if body and not body.endswith("\n"):
-        body += "\n"
-    return f"---\n{body}{links_block(repo, path)}---"
+        raise ValueError("the front matter sets `other-links` by hand; remove it, this script writes the links")
+    if begin == -1:
+        return source
+    if body_out and not body_out.endswith("\n"):
+        body_out += "\n"
+    return f"---\n{body_out}---"
 
 
 # --- notebooks --------------------------------------------------------------
@@ -205,17 +217,25 @@ def notebook_paths(root: Path = ROOT) -> list[Path]:
 
 
 def synced_colab_cell(nb, repo: Repository) -> bool:
-    """Put the Colab cell, up to date, right after the front matter; return whether `nb` changed."""
+    """Put the Colab cell, up to date, right after the front matter; return whether `nb` changed.
+
+    A Colab cell already in place is updated where it is, keeping its execution
+    count (it prints nothing either way), so nbval's fresh-kernel check holds.
+    """
     source = colab_cell_source(repo)
     tagged = [i for i, c in enumerate(nb.cells) if COLAB_TAG in c.get("metadata", {}).get("tags", [])]
     if len(tagged) > 1:
         raise ValueError(f"{len(tagged)} cells are tagged {COLAB_TAG!r}; keep one")
-    if tagged:
-        cell = nb.cells[tagged[0]]
-        if tagged[0] == 1 and cell.cell_type == "code" and cell.source == source:
+    if tagged and tagged[0] == 1 and nb.cells[1].cell_type == "code":
+        cell = nb.cells[1]
+        if cell.source == source and dict(cell.metadata) == COLAB_METADATA:
             return False
+        cell.source = source
+        cell.metadata = nbformat.from_dict(copy.deepcopy(COLAB_METADATA))
+        return True
+    if tagged:
         nb.cells.pop(tagged[0])
-    cell = nbformat.v4.new_code_cell(source, metadata={"tags": [COLAB_TAG]})
+    cell = nbformat.v4.new_code_cell(source, metadata=copy.deepcopy(COLAB_METADATA))
     cell.pop("id", None)
     cell["id"] = "colab-setup"
     nb.cells.insert(1, cell)
@@ -334,6 +354,46 @@ def synced_index(text: str, config: dict, repo: Repository, root: Path = ROOT, w
         _, tail = rest.split(end, 1)
         text = f"{head}{begin}\n\n{contents[name].strip()}\n\n{end}{tail}"
     return text
+
+
+# --- the rendered site ---------------------------------------------------------
+
+
+def links_box(repo: Repository, path: str) -> str:
+    """The "Other Links" box of the notebook page at `path`, as Quarto writes `other-links`."""
+    items = "".join(
+        f'<li><a href="{html.escape(link["href"])}"><i class="bi bi-{link["icon"]}"></i>'
+        f'{html.escape(link["text"])}</a></li>'
+        for link in other_links(repo, path)
+    )
+    return f'<div class="quarto-other-links"><h2>Other Links</h2><ul>{items}</ul></div>'
+
+
+def write_site_links(site: Path, root: Path = ROOT, warn=print) -> list[str]:
+    """Write each notebook page's Binder/Colab/download box into the rendered site `site`.
+
+    The box goes at the end of the page's table of contents (the right margin),
+    where Quarto puts `other-links`; a page that has one already keeps it.
+    Returns the pages written. A notebook whose page is missing (a partial
+    render) is skipped; a page without a table of contents is an error.
+    """
+    repo = repository_from_config(load_quarto_config(root))
+    written = []
+    for path in notebook_paths(root):
+        rel = path.relative_to(root).as_posix()
+        page = site / Path(rel).with_suffix(".html")
+        if not page.is_file():
+            continue
+        text = page.read_text(encoding="utf-8")
+        if 'class="quarto-other-links"' in text:
+            continue
+        start = text.find('<nav id="TOC"')
+        end = text.find("</nav>", start)
+        if start == -1 or end == -1:
+            raise ValueError(f"{page}: no table of contents (<nav id=\"TOC\">) to put the notebook links in")
+        page.write_text(text[:end] + links_box(repo, rel) + text[end:], encoding="utf-8")
+        written.append(rel)
+    return written
 
 
 # --- command line -------------------------------------------------------------
