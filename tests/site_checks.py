@@ -30,8 +30,13 @@ FORMATS = ("html", "revealjs")
 
 # Options Quarto documents and honours but its schema does not list (options.json
 # "known_schema_gaps"), plus page-level navigation switches from the docs'
-# "Hiding Navigation" (websites/website-navigation.html).
-PAGE_OPTIONS_OUTSIDE_SCHEMA = frozenset({"draft", "page-navigation", "sidebar", "navbar", "callout-appearance"})
+# "Hiding Navigation" (websites/website-navigation.html), and `description`, the
+# page's summary (Quarto's "Title & Author" options; options.json lists it only
+# for `website`): the rendered-site tests see it as each page's
+# <meta name="description">.
+PAGE_OPTIONS_OUTSIDE_SCHEMA = frozenset(
+    {"draft", "page-navigation", "sidebar", "navbar", "callout-appearance", "description"}
+)
 # Keys allowed at the top of _quarto.yml or a _metadata.yml besides format options.
 STRUCTURAL_KEYS = frozenset({"format", "execute", "profile"})
 
