@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
@@ -119,6 +120,46 @@ def render(output_dir: Path | None = None, quarto: str | None = None) -> RenderR
     return RenderResult(
         done.returncode, done.stdout + done.stderr, time.perf_counter() - start, Path(output_dir or ROOT / "_site")
     )
+
+
+def session_render(tmp_path_factory, wait: float = 1200) -> RenderResult:
+    """One `quarto render` per test session, shared by every pytest-xdist worker.
+
+    The first worker to ask renders into a folder of the session's base
+    temporary directory; the others wait for it (a lock file created with
+    O_EXCL, which works on every OS), then read its result. NNCOURSE_SITE_DIR
+    names an existing render instead (nothing is rendered).
+    """
+    given = os.environ.get("NNCOURSE_SITE_DIR")
+    if given:
+        return RenderResult(0, "", 0.0, Path(given))
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the session's folder, above each worker's own
+    folder = base / "quarto-render"
+    folder.mkdir(exist_ok=True)
+    done, lock = folder / "result.json", folder / "render.lock"
+    deadline = time.monotonic() + wait
+    while not done.is_file():
+        try:
+            os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"waited {wait:.0f} s for another worker's render ({lock})") from None
+            time.sleep(1)
+            continue
+        try:
+            result = render(folder / "_site")
+        except BaseException:
+            lock.unlink()  # let another worker try
+            raise
+        partial = folder / "result.json.partial"
+        partial.write_text(json.dumps({"returncode": result.returncode, "log": result.log,
+                                       "seconds": result.seconds}), encoding="utf-8")
+        partial.replace(done)
+        return result
+    data = json.loads(done.read_text(encoding="utf-8"))
+    return RenderResult(data["returncode"], data["log"], data["seconds"], folder / "_site")
 
 
 # --- what is in a rendered site -----------------------------------------------------------

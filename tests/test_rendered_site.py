@@ -103,18 +103,12 @@ LECTURE_PAGES = [p for p in NOTEBOOK_PAGES if p.startswith("lectures/")]
 
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory) -> rs.RenderResult:
-    given = os.environ.get("NNCOURSE_SITE_DIR")
-    if given:
-        site = Path(given)
-        if not (site / "index.html").is_file():
-            pytest.fail(f"NNCOURSE_SITE_DIR={given} holds no rendered site")
-        return rs.RenderResult(0, "", 0.0, site)
-    if rs.find_quarto() is None:
+    if rs.find_quarto() is None and not os.environ.get("NNCOURSE_SITE_DIR"):
         _need("quarto is not installed (https://quarto.org, or ../shared/quarto/offline)", "NNCOURSE_REQUIRE_QUARTO")
-    result = rs.render(tmp_path_factory.mktemp("rendered") / "_site")
+    result = rs.session_render(tmp_path_factory)
     print(f"\nquarto render: {result.seconds:.0f} s")
     if not (result.output_dir / "index.html").is_file():
-        pytest.fail("quarto render wrote no site:\n" + result.log[-3000:])
+        pytest.fail("no rendered site (quarto render wrote none, or NNCOURSE_SITE_DIR is wrong):\n" + result.log[-3000:])
     return result
 
 

@@ -65,17 +65,11 @@ def tools():
 
 @pytest.fixture(scope="module")
 def site(tools, tmp_path_factory) -> Path:
-    given = os.environ.get("NNCOURSE_SITE_DIR")
-    if given:
-        if not (Path(given) / "index.html").is_file():
-            pytest.fail(f"NNCOURSE_SITE_DIR={given} holds no rendered site")
-        return Path(given)
-    if rs.find_quarto() is None:
+    if rs.find_quarto() is None and not os.environ.get("NNCOURSE_SITE_DIR"):
         _need("quarto is not installed (https://quarto.org, or ../shared/quarto/offline)", "NNCOURSE_REQUIRE_QUARTO")
-    result = rs.render(tmp_path_factory.mktemp("pdf-site") / "_site")
-    print(f"\nquarto render: {result.seconds:.0f} s")
+    result = rs.session_render(tmp_path_factory)   # the render test_rendered_site.py uses too
     if not (result.output_dir / "index.html").is_file():
-        pytest.fail("quarto render wrote no site:\n" + result.log[-3000:])
+        pytest.fail("no rendered site (quarto render wrote none, or NNCOURSE_SITE_DIR is wrong):\n" + result.log[-3000:])
     return result.output_dir
 
 
