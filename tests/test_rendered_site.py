@@ -60,8 +60,6 @@ KNOWN_UNFIT_SLIDES: dict[tuple[str, str], str] = {
     ("lectures/03-loss-functions-and-surfaces-slides.html", "classification-cross-entropy"): _WIDE,
     ("lectures/03-loss-functions-and-surfaces-slides.html", "why-not-squared-error-for-classification"): _WIDE,
     ("lectures/04-gradient-descent-slides.html", "the-gradient-slope-in-every-direction"): _WIDE,
-    ("lectures/05-backpropagation-slides.html", "check-2-scikit-learns-own-gradient"): "726 px tall: " + _OTHER_HELPER,
-    ("lectures/05-backpropagation-slides.html", "ten-layers-three-ways"): _FOOTER,
     ("lectures/06-optimisers-and-initialisation-slides.html", "nesterovs-momentum-as-scikit-learn-writes-it"): _WIDE,
     ("lectures/06-optimisers-and-initialisation-slides.html", "adam-a-step-size-per-parameter"): _WIDE,
     ("lectures/06-optimisers-and-initialisation-slides.html", "constant-or-decaying-three-runs"): _FOOTER,
