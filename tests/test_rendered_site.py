@@ -116,21 +116,6 @@ def site(rendered) -> Path:
 
 
 @pytest.fixture(scope="session")
-def chromium():
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        _need("Playwright is not installed (pip install playwright)", "NNCOURSE_REQUIRE_BROWSER")
-    try:
-        with rs.browser() as browser:
-            yield browser
-    except Exception as error:  # no Chromium: Playwright's own error says which
-        if "Executable doesn't exist" in str(error) or "executable" in str(error).lower():
-            _need(f"no Chromium for Playwright: {str(error).splitlines()[0]}", "NNCOURSE_REQUIRE_BROWSER")
-        raise
-
-
-@pytest.fixture(scope="session")
 def look(site, chromium):
     """look(page) -> PageReport, each page opened once per session."""
     if not rs.AXE_JS.is_file():

@@ -80,20 +80,15 @@ def base(site):
 
 
 @pytest.fixture(scope="module")
-def reveal_counts(site, base) -> dict[str, int]:
+def reveal_counts(site, base, chromium) -> dict[str, int]:
     """Each deck's number of slides, as reveal.js counts them in Chromium."""
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        _need("Playwright is not installed (pip install playwright)", "NNCOURSE_REQUIRE_BROWSER")
     counts = {}
-    with rs.browser() as browser:
-        context = browser.new_context(viewport=rs.SLIDE)
-        tab = context.new_page()
-        for deck in DECKS:
-            tab.goto(base + deck, wait_until="load")
-            counts[deck] = tab.evaluate("() => Reveal.getSlides().length")
-        context.close()
+    context = chromium.new_context(viewport=rs.SLIDE)
+    tab = context.new_page()
+    for deck in DECKS:
+        tab.goto(base + deck, wait_until="load")
+        counts[deck] = tab.evaluate("() => Reveal.getSlides().length")
+    context.close()
     return counts
 
 
