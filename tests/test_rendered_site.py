@@ -45,28 +45,10 @@ import site_checks as sc
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Slides allowed to fail the fit check, (deck, slide id) -> why. The list may only
-# shrink: a listed slide that fits fails test_allowance_is_current until it is
-# removed from the list.
-_OTHER_HELPER = "lectures 01-06 are being reworked on other branches this round; fix there, then remove"
-_FOOTER = "runs into the footer (found by the footer-aware check): " + _OTHER_HELPER
-_WIDE = "a formula wider than the slide: " + _OTHER_HELPER
-KNOWN_UNFIT_SLIDES: dict[tuple[str, str], str] = {
-    ("lectures/01-from-regression-to-neurons-slides.html", "extension-1-neurons-in-parallel"): _WIDE,
-    ("lectures/01-from-regression-to-neurons-slides.html", "extension-2-layers-in-sequence"): _WIDE,
-    ("lectures/01-from-regression-to-neurons-slides.html", "summary"): "710 px tall: " + _OTHER_HELPER,
-    ("lectures/02-the-multilayer-perceptron-slides.html", "check-yourself"): _FOOTER,
-    ("lectures/02-the-multilayer-perceptron-slides.html", "check-yourself-2"): _FOOTER,
-    ("lectures/03-loss-functions-and-surfaces-slides.html", "classification-cross-entropy"): _WIDE,
-    ("lectures/03-loss-functions-and-surfaces-slides.html", "why-not-squared-error-for-classification"): _WIDE,
-    ("lectures/04-gradient-descent-slides.html", "the-gradient-slope-in-every-direction"): _WIDE,
-    ("lectures/06-optimisers-and-initialisation-slides.html", "nesterovs-momentum-as-scikit-learn-writes-it"): _WIDE,
-    ("lectures/06-optimisers-and-initialisation-slides.html", "adam-a-step-size-per-parameter"): _WIDE,
-    ("lectures/06-optimisers-and-initialisation-slides.html", "constant-or-decaying-three-runs"): _FOOTER,
-    ("lectures/06-optimisers-and-initialisation-slides.html", "too-small-just-right-too-large-the-code"): _FOOTER,
-    ("lectures/06-optimisers-and-initialisation-slides.html", "summary"): _FOOTER,
-    ("lectures/06-optimisers-and-initialisation-slides.html", "the-landscape-of-lecture-4-the-code"): _FOOTER,
-}
+# Slides allowed to fail the fit check, (deck, slide id) -> why. Empty: every slide
+# fits. The list may only shrink: a listed slide that fits, or an id that no longer
+# exists, fails test_allowance_is_current until it is removed from the list.
+KNOWN_UNFIT_SLIDES: dict[tuple[str, str], str] = {}
 
 MAX_SCROLLABLE_SLIDES = 5
 
