@@ -7,18 +7,9 @@ give test_rendered_site.py and test_slide_pdfs.py to the same worker.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 import rendered_site as rs
-
-
-def need(message: str, variable: str):
-    """Skip with `message`, or fail when `variable` (NNCOURSE_REQUIRE_...) is set."""
-    if os.environ.get(variable):
-        pytest.fail(f"{message} ({variable} is set)")
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
@@ -27,11 +18,11 @@ def chromium():
     try:
         import playwright  # noqa: F401
     except ImportError:
-        need("Playwright is not installed (pip install playwright)", "NNCOURSE_REQUIRE_BROWSER")
+        rs.need("Playwright is not installed (pip install playwright)", "NNCOURSE_REQUIRE_BROWSER")
     try:
         with rs.browser() as browser:
             yield browser
     except Exception as error:  # no Chromium: Playwright's own error says which
         if "Executable doesn't exist" in str(error) or "executable" in str(error).lower():
-            need(f"no Chromium for Playwright: {str(error).splitlines()[0]}", "NNCOURSE_REQUIRE_BROWSER")
+            rs.need(f"no Chromium for Playwright: {str(error).splitlines()[0]}", "NNCOURSE_REQUIRE_BROWSER")
         raise

@@ -122,6 +122,16 @@ def render(output_dir: Path | None = None, quarto: str | None = None) -> RenderR
     )
 
 
+def need(message: str, variable: str):
+    """Skip the calling test with `message`, or fail it when `variable`
+    (NNCOURSE_REQUIRE_QUARTO, NNCOURSE_REQUIRE_BROWSER) is set: in CI a missing tool is a failure."""
+    import pytest
+
+    if os.environ.get(variable):
+        pytest.fail(f"{message} ({variable} is set)")
+    pytest.skip(message)
+
+
 def session_render(tmp_path_factory, wait: float = 1200) -> RenderResult:
     """One `quarto render` per test session, shared by every pytest-xdist worker.
 

@@ -53,12 +53,6 @@ KNOWN_UNFIT_SLIDES: dict[tuple[str, str], str] = {}
 MAX_SCROLLABLE_SLIDES = 5
 
 
-def _need(message: str, variable: str):
-    if os.environ.get(variable):
-        pytest.fail(f"{message} ({variable} is set)")
-    pytest.skip(message)
-
-
 def expected_pages() -> list[str]:
     """Every page and deck the render should write, from the sources."""
     config = sc.parse_yaml((ROOT / "_quarto.yml").read_text(encoding="utf-8"), "_quarto.yml")
@@ -84,7 +78,7 @@ LECTURE_PAGES = [p for p in NOTEBOOK_PAGES if p.startswith("lectures/")]
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory) -> rs.RenderResult:
     if rs.find_quarto() is None and not os.environ.get("NNCOURSE_SITE_DIR"):
-        _need("quarto is not installed (https://quarto.org, or ../shared/quarto/offline)", "NNCOURSE_REQUIRE_QUARTO")
+        rs.need("quarto is not installed (https://quarto.org, or ../shared/quarto/offline)", "NNCOURSE_REQUIRE_QUARTO")
     result = rs.session_render(tmp_path_factory)
     print(f"\nquarto render: {result.seconds:.0f} s")
     if not (result.output_dir / "index.html").is_file():
@@ -101,7 +95,7 @@ def site(rendered) -> Path:
 def look(site, chromium):
     """look(page) -> PageReport, each page opened once per session."""
     if not rs.AXE_JS.is_file():
-        _need(f"axe-core is not installed ({rs.AXE_JS}): run `npm ci`", "NNCOURSE_REQUIRE_BROWSER")
+        rs.need(f"axe-core is not installed ({rs.AXE_JS}): run `npm ci`", "NNCOURSE_REQUIRE_BROWSER")
     cache: dict[str, rs.PageReport] = {}
     with rs.serve(site) as base:
 
@@ -201,9 +195,9 @@ def test_accessible(look, page):
 def html_errors(site):
     """The Nu HTML Checker's errors on every page and deck (one JVM, about 35 s)."""
     if not rs.VNU_JAR.is_file():
-        _need(f"vnu-jar is not installed ({rs.VNU_JAR}): run `npm ci`", "NNCOURSE_REQUIRE_BROWSER")
+        rs.need(f"vnu-jar is not installed ({rs.VNU_JAR}): run `npm ci`", "NNCOURSE_REQUIRE_BROWSER")
     if rs.find_java() is None:
-        _need("java is not installed (the Nu HTML Checker needs it)", "NNCOURSE_REQUIRE_BROWSER")
+        rs.need("java is not installed (the Nu HTML Checker needs it)", "NNCOURSE_REQUIRE_BROWSER")
     return rs.validate_html(site, PAGES)
 
 
@@ -415,7 +409,7 @@ def test_navbar_check_bites(broken):
 def test_html_check_bites(broken):
     copy, _ = broken
     if not rs.VNU_JAR.is_file() or rs.find_java() is None:
-        _need("the Nu HTML Checker needs vnu-jar (`npm ci`) and java", "NNCOURSE_REQUIRE_BROWSER")
+        rs.need("the Nu HTML Checker needs vnu-jar (`npm ci`) and java", "NNCOURSE_REQUIRE_BROWSER")
     page = "notebooks/00-datasets.html"
     problems = "\n".join(rs.check_html(rs.validate_html(copy, [page, DECK])))
     assert f"{page}:" in problems

@@ -47,12 +47,6 @@ DECKS = sorted(f"lectures/{p.stem}-slides.html" for p in (ROOT / "lectures").glo
 BROKEN_DECK = "lectures/05-backpropagation-slides.html"
 
 
-def _need(message: str, variable: str):
-    if os.environ.get(variable):
-        pytest.fail(f"{message} ({variable} is set)")
-    pytest.skip(message)
-
-
 # --- fixtures: the tools, one render, one server, the slide counts, the exports ----------
 
 
@@ -60,13 +54,13 @@ def _need(message: str, variable: str):
 def tools():
     missing = sp.missing_tools()
     if missing:
-        _need("; ".join(missing), "NNCOURSE_REQUIRE_BROWSER")
+        rs.need("; ".join(missing), "NNCOURSE_REQUIRE_BROWSER")
 
 
 @pytest.fixture(scope="module")
 def site(tools, tmp_path_factory) -> Path:
     if rs.find_quarto() is None and not os.environ.get("NNCOURSE_SITE_DIR"):
-        _need("quarto is not installed (https://quarto.org, or ../shared/quarto/offline)", "NNCOURSE_REQUIRE_QUARTO")
+        rs.need("quarto is not installed (https://quarto.org, or ../shared/quarto/offline)", "NNCOURSE_REQUIRE_QUARTO")
     result = rs.session_render(tmp_path_factory)   # the render test_rendered_site.py uses too
     if not (result.output_dir / "index.html").is_file():
         pytest.fail("no rendered site (quarto render wrote none, or NNCOURSE_SITE_DIR is wrong):\n" + result.log[-3000:])
