@@ -187,6 +187,13 @@ def _unite(pages: list[Path], out: Path) -> Path:
     return out
 
 
+def _with_page(pdf: Path, folder: Path, number: int, text: str, name: str) -> Path:
+    """A copy of `pdf` (as `name`) whose page `number` (from 1) is a page holding only `text`."""
+    pages = _pages(pdf, folder / "pages")
+    page = _page(folder / "replacement.pdf", _page_size(pdf), text)
+    return _unite(pages[: number - 1] + [page] + pages[number:], folder / name)
+
+
 @pytest.fixture(scope="module")
 def good_pdf(export, site, reveal_counts) -> tuple[Path, int, list[int]]:
     """A right export of lecture 05 (the one the test above made, or a new one), its
@@ -220,36 +227,28 @@ def test_an_extra_blank_page_is_caught(good_pdf, tmp_path):
 
 def test_a_blank_page_instead_of_a_slide_is_caught(good_pdf, tmp_path):
     pdf, slides, figures = good_pdf
-    pages = _pages(pdf, tmp_path / "pages")
-    blank = _page(tmp_path / "blank.pdf", _page_size(pdf))
-    broken = _unite(pages[:2] + [blank] + pages[3:], tmp_path / "blank-slide.pdf")
+    broken = _with_page(pdf, tmp_path, 3, "", "blank-slide.pdf")
     problems = sp.pdf_problems(broken, slides, "blank-slide.pdf", figures)
     assert len(problems) == 1 and problems[0].startswith("blank-slide.pdf: page 3 is blank"), problems
 
 
 def test_a_math_processing_error_is_caught(good_pdf, tmp_path):
     pdf, slides, figures = good_pdf
-    pages = _pages(pdf, tmp_path / "pages")
-    error = _page(tmp_path / "error.pdf", _page_size(pdf), "The chain rule: [Math Processing Error]")
-    broken = _unite(pages[:6] + [error] + pages[7:], tmp_path / "mpe.pdf")
+    broken = _with_page(pdf, tmp_path, 7, "The chain rule: [Math Processing Error]", "mpe.pdf")
     assert sp.pdf_problems(broken, slides, "mpe.pdf", figures) == ['mpe.pdf: page 7 shows "[Math Processing Error]"']
 
 
 def test_raw_tex_is_caught(good_pdf, tmp_path):
     pdf, slides, figures = good_pdf
-    pages = _pages(pdf, tmp_path / "pages")
-    raw = _page(tmp_path / "raw.pdf", _page_size(pdf), r"the loss \(L = (\hat y - y)^2\)")
-    broken = _unite(pages[:3] + [raw] + pages[4:], tmp_path / "raw-tex.pdf")
+    broken = _with_page(pdf, tmp_path, 4, r"the loss \(L = (\hat y - y)^2\)", "raw-tex.pdf")
     problems = sp.pdf_problems(broken, slides, "raw-tex.pdf", figures)
     assert len(problems) == 1 and problems[0].startswith("raw-tex.pdf: page 4 shows a formula as raw TeX"), problems
 
 
 def test_a_figure_missing_from_its_slide_is_caught(good_pdf, tmp_path):
     pdf, slides, figures = good_pdf
-    pages = _pages(pdf, tmp_path / "pages")
     n = figures[0]
-    title_only = _page(tmp_path / "title.pdf", _page_size(pdf), "The forward pass as a computational graph")
-    broken = _unite(pages[: n - 1] + [title_only] + pages[n:], tmp_path / "no-figure.pdf")
+    broken = _with_page(pdf, tmp_path, n, "The forward pass as a computational graph", "no-figure.pdf")
     problems = sp.pdf_problems(broken, slides, "no-figure.pdf", figures)
     assert problems == [f"no-figure.pdf: page {n} should show a figure but holds no image"]
 
